@@ -1,0 +1,177 @@
+using System.Data.Common;
+using System.Text;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CypherScoping.Messaging;
+
+/// <summary>A consumer a service contributes to the bus, with its service-prefixed queue.</summary>
+public sealed record ConsumerEntry(string Service, Type Consumer, Type? Definition)
+{
+    public string QueueName => QueueNames.For(Service, Consumer);
+}
+
+/// <summary>Collects consumers from every Add&lt;Service&gt;() so one bus can host one or all services.</summary>
+public sealed class ConsumerRegistry
+{
+    private readonly List<ConsumerEntry> _entries = [];
+
+    public IReadOnlyList<ConsumerEntry> Entries => _entries;
+
+    public void Add(ConsumerEntry entry)
+    {
+        if (!_entries.Any(e => e.Consumer == entry.Consumer))
+        {
+            _entries.Add(entry);
+        }
+    }
+}
+
+public static class QueueNames
+{
+    /// <summary>risk + SignalGeneratedConsumer → risk-signal-generated.</summary>
+    public static string For(string service, Type consumer)
+    {
+        var name = consumer.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        if (tick >= 0)
+        {
+            name = name[..tick] + "-" + string.Join("-", consumer.GetGenericArguments().Select(a => a.Name));
+        }
+
+        if (name.EndsWith("Consumer", StringComparison.Ordinal))
+        {
+            name = name[..^"Consumer".Length];
+        }
+
+        return $"{service}-{Kebab(name)}";
+    }
+
+    public static string Kebab(string pascal)
+    {
+        var sb = new StringBuilder(pascal.Length + 8);
+        for (var i = 0; i < pascal.Length; i++)
+        {
+            var c = pascal[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && pascal[i - 1] != '-' && (!char.IsUpper(pascal[i - 1]) || (i + 1 < pascal.Length && char.IsLower(pascal[i + 1]))))
+                {
+                    sb.Append('-');
+                }
+
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+}
+
+/// <summary>Thrown by consumers for a message that can never succeed: no retry, straight to the error queue.</summary>
+public sealed class BadMessageException(string message) : Exception(message);
+
+public static class MessagingRegistration
+{
+    /// <summary>Contribute a consumer (with an optional definition) to the bus under the service's queue prefix.</summary>
+    public static IServiceCollection AddCypherConsumer<TConsumer>(this IServiceCollection services, string service)
+        where TConsumer : class, IConsumer =>
+        services.AddCypherConsumer(service, typeof(TConsumer), null);
+
+    public static IServiceCollection AddCypherConsumer<TConsumer, TDefinition>(this IServiceCollection services, string service)
+        where TConsumer : class, IConsumer
+        where TDefinition : class, IConsumerDefinition<TConsumer> =>
+        services.AddCypherConsumer(service, typeof(TConsumer), typeof(TDefinition));
+
+    public static IServiceCollection AddCypherConsumer(this IServiceCollection services, string service, Type consumer, Type? definition)
+    {
+        Registry(services).Add(new ConsumerEntry(service, consumer, definition));
+        return services;
+    }
+
+    public static ConsumerRegistry Registry(IServiceCollection services)
+    {
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(ConsumerRegistry))?.ImplementationInstance is ConsumerRegistry existing)
+        {
+            return existing;
+        }
+
+        var registry = new ConsumerRegistry();
+        services.AddSingleton(registry);
+        return registry;
+    }
+
+    /// <summary>
+    /// The one call that configures MassTransit: call it after every Add&lt;Service&gt;(). Transport from
+    /// Messaging:Transport (InMemory | RabbitMq), retry for transient faults, the in-memory outbox (nothing is
+    /// published when a consumer fails), usage telemetry off, and service-prefixed queues.
+    /// </summary>
+    public static IHostApplicationBuilder AddCypherMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        var options = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
+        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        var registry = Registry(builder.Services);
+        builder.Services.AddSingleton(options);
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.DisableUsageTelemetry();
+            foreach (var entry in registry.Entries)
+            {
+                var consumer = entry.Definition is null ? x.AddConsumer(entry.Consumer) : x.AddConsumer(entry.Consumer, entry.Definition);
+                var queue = (options.EntityPrefix ?? string.Empty) + entry.QueueName;
+                consumer.Endpoint(e => e.Name = queue);
+            }
+
+            configure?.Invoke(x);
+
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200));
+                    r.Handle<TimeoutException>();
+                    r.Handle<DbException>();
+                    r.Handle<IOException>();
+                    r.Handle<HttpRequestException>();
+                    r.Ignore<BadMessageException>();
+                });
+                endpoint.UseInMemoryOutbox(context);
+            });
+
+            if (options.Transport == TransportKind.RabbitMq)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    var uri = rabbit.ToUri();
+                    cfg.Host(uri, h =>
+                    {
+                        if (string.IsNullOrEmpty(uri.UserInfo))
+                        {
+                            h.Username(rabbit.Username);
+                            h.Password(rabbit.Password);
+                        }
+                    });
+                    cfg.PrefetchCount = options.PrefetchCount;
+                    if (!string.IsNullOrEmpty(options.EntityPrefix))
+                    {
+                        cfg.MessageTopology.SetEntityNameFormatter(new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, options.EntityPrefix));
+                    }
+
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,1 @@
+namespace CypherScoping.TestKit; public static class TestKitInfo { }
