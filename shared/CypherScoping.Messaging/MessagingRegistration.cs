@@ -112,14 +112,15 @@ public static class MessagingRegistration
     /// Messaging:Transport (InMemory | RabbitMq), retry for transient faults, the in-memory outbox (nothing is
     /// published when a consumer fails), usage telemetry off, and service-prefixed queues.
     /// </summary>
-    public static IHostApplicationBuilder AddCypherMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
+    /// <param name="testHarness">Use MassTransit's in-memory test harness (tests reuse the real registrations).</param>
+    public static IHostApplicationBuilder AddCypherMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null, bool testHarness = false)
     {
         var options = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>() ?? new MessagingOptions();
         var rabbit = builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
         var registry = Registry(builder.Services);
         builder.Services.AddSingleton(options);
 
-        builder.Services.AddMassTransit(x =>
+        Action<IBusRegistrationConfigurator> register = x =>
         {
             x.DisableUsageTelemetry();
             foreach (var entry in registry.Entries)
@@ -144,6 +145,11 @@ public static class MessagingRegistration
                 });
                 endpoint.UseInMemoryOutbox(context);
             });
+
+            if (testHarness)
+            {
+                return; // the harness brings its own in-memory transport
+            }
 
             if (options.Transport == TransportKind.RabbitMq)
             {
@@ -171,7 +177,17 @@ public static class MessagingRegistration
             {
                 x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
             }
-        });
+        };
+
+        if (testHarness)
+        {
+            builder.Services.AddMassTransitTestHarness(register);
+        }
+        else
+        {
+            builder.Services.AddMassTransit(register);
+        }
+
         return builder;
     }
 }

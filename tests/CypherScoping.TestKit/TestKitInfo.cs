@@ -1,1 +1,0 @@
-namespace CypherScoping.TestKit; public static class TestKitInfo { }
