@@ -83,3 +83,17 @@ public sealed record SymbolHealth
     public required decimal WinRate { get; init; }
     public required decimal Pnl { get; init; }
 }
+
+/// <summary>The instrument terms a signal was generated for (from the exchange's contract list), so Risk can size it.</summary>
+public sealed record ContractTerms
+{
+    /// <summary>Base units per lot (XBTUSDTM 0.001, ETHUSDTM 0.01).</summary>
+    public required decimal Multiplier { get; init; }
+    /// <summary>Minimum lots per order (normally 1).</summary>
+    public required decimal LotSize { get; init; }
+    public required decimal MaxOrderQty { get; init; }
+    public required decimal TickSize { get; init; }
+    public required int MaxLeverage { get; init; }
+    public decimal TakerFeeRate { get; init; } = 0.0006m;
+    public decimal MakerFeeRate { get; init; } = 0.0002m;
+}

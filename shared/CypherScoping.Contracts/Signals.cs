@@ -17,6 +17,8 @@ public sealed record SignalGenerated : ICypherMessage
     public required string StrategyId { get; init; }
     public required string ParameterHash { get; init; }
     public int IntervalMinutes { get; init; }
+    /// <summary>The contract's terms as the exchange lists them (Risk sizes from these; missing → denied).</summary>
+    public required ContractTerms Contract { get; init; }
     /// <summary>True when the signal only reduces or closes an existing position.</summary>
     public bool ReduceOnly { get; init; }
 }
