@@ -110,6 +110,19 @@ public sealed class FakeKuCoinServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>Configuration for the real KuCoin client pointed at this fake (section keys, KuCoin:*).</summary>
+    public Dictionary<string, string?> ClientSettings() => new()
+    {
+        ["KuCoin:ApiKey"] = ApiKey,
+        ["KuCoin:ApiSecret"] = ApiSecret,
+        ["KuCoin:ApiPassphrase"] = ApiPassphrase,
+        ["KuCoin:KeyVersion"] = KeyVersion,
+        ["KuCoin:BaseUrl"] = BaseUrl,
+        ["KuCoin:PublicPoolQuota"] = _options.PublicPoolQuota.ToString(CultureInfo.InvariantCulture),
+        ["KuCoin:FuturesPoolQuota"] = _options.FuturesPoolQuota.ToString(CultureInfo.InvariantCulture),
+        ["KuCoin:RateLimitWindowMilliseconds"] = ((long)_options.RateLimitWindow.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+    };
+
     // ---- test API: market ----
 
     public void SetPrice(string symbol, decimal price)
