@@ -196,9 +196,10 @@ public sealed class ScanEngine : IDisposable
 
     private async Task<T> FetchAsync<T>(Func<CancellationToken, Task<T>> fetch, CancellationToken cancellationToken)
     {
+        // Waiting for a slot is not part of the timeout: only the call itself is bounded.
+        await _inFlight.WaitAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_fetchTimeout);
-        await _inFlight.WaitAsync(timeout.Token);
         var now = Interlocked.Increment(ref _current);
         InterlockedMax(ref _peak, now);
         try
