@@ -90,6 +90,9 @@ public static class Settings
         new("SMTP_FROM", "Alerts:Smtp:From", SettingKind.Text, "sender address"),
         new("RABBITMQ_URL", "RabbitMq:Url", SettingKind.Url, "amqp://user:pass@host:5672/vhost", Secret: true),
         new("MESSAGING_TRANSPORT", "Messaging:Transport", SettingKind.Choice, "InMemory | RabbitMq", "InMemory", Choices: ["inmemory", "rabbitmq"]),
+        new("PAPER_INITIAL_EQUITY", "Paper:InitialEquity", SettingKind.Decimal, "paper account starting equity (USDT)", "10000", 1m, 1_000_000_000m),
+        new("PAPER_SLIPPAGE_BPS", "Paper:SlippageBps", SettingKind.Decimal, "paper market-fill slippage against the trader (basis points)", "2", 0m, 1000m),
+        new("PAPER_FUNDING_RATE", "Paper:FundingRate", SettingKind.Decimal, "paper funding rate per 8 h interval (positive: longs pay)", "0.0001", -0.05m, 0.05m),
         new("POSTGRES_CONNECTION", "ConnectionStrings:Postgres", SettingKind.Text, "PostgreSQL connection string (empty = embedded SQLite)", Secret: true),
     ];
 
