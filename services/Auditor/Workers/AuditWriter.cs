@@ -27,6 +27,7 @@ public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
     private readonly Lock _startLock = new();
     private Task? _loop;
     private long _mirroredSeq = -1;
+    private int _disposed;
 
     public AuditWriter(ServiceDatabase database, AuditOptions options, TimeProvider time, ILogger<AuditWriter>? logger = null)
     {
@@ -71,6 +72,11 @@ public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         await _stop.CancelAsync();
         if (_loop is not null)
