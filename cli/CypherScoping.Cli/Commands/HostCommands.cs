@@ -9,8 +9,49 @@ public static class HostCommands
 {
     public static void Register(RootCommand root)
     {
+        root.Subcommands.Add(PaperCommand());
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(ConfigCommand());
+    }
+
+    private static Command PaperCommand()
+    {
+        var trades = new Option<int>("--trades") { Description = "stop after this many orders", DefaultValueFactory = _ => 100 };
+        var market = new Option<string>("--market") { Description = "sim | replay:SYMBOL=FILE[,SYMBOL=FILE…] | kucoin", DefaultValueFactory = _ => "sim" };
+        var speed = new Option<string>("--speed") { Description = "max, or a multiple of real time (simulated and replayed data)", DefaultValueFactory = _ => "max" };
+        var seed = new Option<long>("--seed") { Description = "seed of the simulated market (same seed, same run)", DefaultValueFactory = _ => 1 };
+        var runDir = new Option<string?>("--run-dir") { Description = "where the run's databases and audit log go (default runtime/paper/<UTC time>)" };
+        var maxCycles = new Option<int>("--max-cycles") { Description = "stop after this many scan steps", DefaultValueFactory = _ => 20_000 };
+        var command = new Command("paper", "Paper trading in one process: Scanner, Risk, Executor (paper exchange), Auditor and Alerts on an in-memory bus with SQLite, on a virtual clock. Prints the paper gate.")
+        {
+            trades, market, speed, seed, runDir, maxCycles, CommonOptions.Json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new PaperRunOptions
+            {
+                Trades = parse.GetValue(trades),
+                Market = parse.GetValue(market)!,
+                Speed = parse.GetValue(speed)!,
+                Seed = parse.GetValue(seed),
+                EnvFile = CypherConfiguration.ResolveEnvFile(parse.GetValue(CommonOptions.EnvFile)),
+                RunDirectory = parse.GetValue(runDir),
+                MaxCycles = parse.GetValue(maxCycles),
+                ShowProgress = !Console.IsErrorRedirected || !parse.GetValue(CommonOptions.Json),
+            };
+            try
+            {
+                var outcome = await PaperRun.ExecuteAsync(options, Console.Error, ct);
+                Console.WriteLine(parse.GetValue(CommonOptions.Json) ? outcome.Gate.ToJson() : outcome.Summary);
+                return outcome.ExitCode;
+            }
+            catch (InvalidConfigurationException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.InvalidConfig;
+            }
+        });
+        return command;
     }
 
     private static Command RunCommand()
