@@ -122,6 +122,9 @@ public sealed class PaperProgress : IPublishObserver
 /// </summary>
 public static class PaperRun
 {
+    /// <summary>Simulated markets start here (virtual time), so audit timestamps read like real dates.</summary>
+    public static readonly DateTimeOffset SimulatedStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public sealed record Outcome(PaperRunResult Result, GateReport Gate, string Summary, int ExitCode);
 
     /// <summary>Run, stop the host, compute the paper gate from the audit trail.</summary>
@@ -130,7 +133,7 @@ public static class PaperRun
         var (result, host) = await StartAndRunAsync(options, progressOut, cancellationToken);
         try
         {
-            var gate = await GateAsync(host, cancellationToken);
+            var gate = await GateAsync(host, CancellationToken.None);
             var p = result.Progress;
             var summary =
                 $"Paper run finished after {result.Cycles} scan steps{(result.DataEnded ? " (end of data)" : string.Empty)}: " +
@@ -182,6 +185,7 @@ public static class PaperRun
             ["Scanner:Replay"] = replay ? options.Market["replay:".Length..] : null,
             ["Scanner:Seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Scanner:AutoRun"] = live ? "true" : "false",
+            ["Scanner:SimStart"] = SimulatedStart.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:Level"] = baseConfig["Logging:Level"] is { Length: > 0 } level ? level : "error",
         };
         foreach (var (key, value) in options.Overrides)
@@ -196,7 +200,7 @@ public static class PaperRun
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
-        var clock = live ? null : new VirtualClock(DateTimeOffset.UnixEpoch);
+        var clock = live ? null : new VirtualClock(replay ? DateTimeOffset.UnixEpoch : SimulatedStart);
         if (clock is not null)
         {
             builder.Services.AddSingleton<TimeProvider>(clock);
@@ -217,36 +221,41 @@ public static class PaperRun
         await host.StartAsync(cancellationToken);
         await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), cancellationToken);
 
-        var cycle = host.Services.GetRequiredService<IScanCycle>();
+        var delay = live ? TimeSpan.Zero : ParseSpeed(options.Speed, host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value.IntervalMinutes);
+        var (cycles, dataEnded) = live
+            ? await WaitForOrdersAsync(progress, options, progressOut, cancellationToken)
+            : await StepAsync(host.Services.GetRequiredService<IScanCycle>(), quiescence, progress, options, delay, progressOut, cancellationToken);
+        return (new PaperRunResult(runDir, auditLog, cycles, progress, dataEnded), host);
+    }
+
+    /// <summary>
+    /// Step the scanner one candle at a time and wait until every consumer is done before the next step, until
+    /// the order target, the end of the data or the cycle limit. Also used by tests that host the services apart.
+    /// </summary>
+    public static async Task<(int Cycles, bool DataEnded)> StepAsync(
+        IScanCycle cycle, BusQuiescence quiescence, PaperProgress progress, PaperRunOptions options, TimeSpan delay, TextWriter progressOut, CancellationToken cancellationToken)
+    {
         var cycles = 0;
         var dataEnded = false;
-        var delay = ParseSpeed(options.Speed, host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value.IntervalMinutes);
         while (!cancellationToken.IsCancellationRequested && progress.OrdersPlaced < options.Trades && cycles < options.MaxCycles)
         {
-            if (live)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
-            else
-            {
-                var result = await cycle.RunOnceAsync(cancellationToken);
-                cycles++;
-                await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), cancellationToken);
-                if (!result.MoreData)
-                {
-                    dataEnded = true;
-                    break;
-                }
-
-                if (delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(delay, cancellationToken);
-                }
-            }
-
-            if (options.ShowProgress && (cycles % 10 == 0 || live))
+            var result = await cycle.RunOnceAsync(cancellationToken);
+            cycles++;
+            await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), cancellationToken);
+            if (options.ShowProgress && cycles % 10 == 0)
             {
                 await progressOut.WriteAsync($"\r{Bar(progress.OrdersPlaced, options.Trades)} {progress.Line(options.Trades)}   ");
+            }
+
+            if (!result.MoreData)
+            {
+                dataEnded = true;
+                break;
+            }
+
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, cancellationToken);
             }
         }
 
@@ -256,7 +265,31 @@ public static class PaperRun
             await progressOut.WriteLineAsync($"\r{Bar(progress.OrdersPlaced, options.Trades)} {progress.Line(options.Trades)}   ");
         }
 
-        return (new PaperRunResult(runDir, auditLog, cycles, progress, dataEnded), host);
+        return (cycles, dataEnded);
+    }
+
+    /// <summary>Live market data: the scanner worker runs in real time; wait for the order target (or Ctrl-C).</summary>
+    private static async Task<(int Cycles, bool DataEnded)> WaitForOrdersAsync(PaperProgress progress, PaperRunOptions options, TextWriter progressOut, CancellationToken cancellationToken)
+    {
+        var seconds = 0;
+        try
+        {
+            while (progress.OrdersPlaced < options.Trades)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                seconds++;
+                if (options.ShowProgress)
+                {
+                    await progressOut.WriteAsync($"\r{Bar(progress.OrdersPlaced, options.Trades)} {progress.Line(options.Trades)}   ");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C ends a live-data paper run; the gate is still computed.
+        }
+
+        return (seconds, false);
     }
 
     private static TimeSpan ParseSpeed(string speed, int intervalMinutes)

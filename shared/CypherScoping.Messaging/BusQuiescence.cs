@@ -100,12 +100,26 @@ public sealed class BusQuiescence : IPublishObserver, IReceiveObserver
     }
 
     public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType)
-        where T : class => Task.CompletedTask;
+        where T : class
+    {
+        // Brokers do not always expose the message id on the raw receive context; the consume context has it.
+        if (context.MessageId is { } id)
+        {
+            _pending.TryRemove((id, QueueOf(context.ReceiveContext.InputAddress)), out _);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception)
         where T : class
     {
         Interlocked.Increment(ref _faults);
+        if (context.MessageId is { } id)
+        {
+            _pending.TryRemove((id, QueueOf(context.ReceiveContext.InputAddress)), out _);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -118,12 +132,13 @@ public sealed class BusQuiescence : IPublishObserver, IReceiveObserver
 
     private void Clear(ReceiveContext context)
     {
-        var queue = context.InputAddress.AbsolutePath.Trim('/').Split('/').Last();
         if (context.GetMessageId() is { } id)
         {
-            _pending.TryRemove((id, queue), out _);
+            _pending.TryRemove((id, QueueOf(context.InputAddress)), out _);
         }
     }
+
+    private static string QueueOf(Uri inputAddress) => inputAddress.AbsolutePath.Trim('/').Split('/').Last();
 
     private static IEnumerable<Type> ConsumedTypes(Type consumer) => consumer.GetInterfaces()
         .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>))

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using CypherScoping.Hosting;
+using CypherScoping.Messaging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CypherScoping.Cli.Commands;
 
@@ -11,6 +14,7 @@ public static class HostCommands
     {
         root.Subcommands.Add(PaperCommand());
         root.Subcommands.Add(RunCommand());
+        root.Subcommands.Add(RollbackCommand());
         root.Subcommands.Add(ConfigCommand());
     }
 
@@ -49,6 +53,53 @@ public static class HostCommands
             {
                 await Console.Error.WriteLineAsync(ex.Message);
                 return ExitCodes.InvalidConfig;
+            }
+        });
+        return command;
+    }
+
+    private static Command RollbackCommand()
+    {
+        var scale = new Option<bool>("--scale-executor-to-zero") { Description = "also run kubectl scale deployment/executor --replicas=0" };
+        var ns = new Option<string>("--namespace") { Description = "Kubernetes namespace of the deployment", DefaultValueFactory = _ => "cypherscoping" };
+        var reason = new Option<string>("--reason") { Description = "why (goes to the audit trail and the alert)", DefaultValueFactory = _ => "operator rollback" };
+        var timeout = new Option<int>("--timeout") { Description = "seconds to wait for each confirmation", DefaultValueFactory = _ => 60 };
+        var command = new Command("rollback", "Phase 6: halt, flatten and verify flat, switch the profile to paper, send a critical alert; optionally scale the executor to zero.")
+        {
+            scale, ns, reason, timeout,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var configuration = CommonOptions.LoadConfiguration(parse);
+            if (!string.Equals(configuration["Messaging:Transport"], "RabbitMq", StringComparison.OrdinalIgnoreCase))
+            {
+                await Console.Error.WriteLineAsync(
+                    "rollback talks to the running services over RabbitMQ (MESSAGING_TRANSPORT=RabbitMq, RABBITMQ_URL). " +
+                    "An embedded `cypher paper` run stops with Ctrl-C; without the broker use `cypher halt --reason …` and `cypher flatten --direct`.");
+                return ExitCodes.Unreachable;
+            }
+
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Configuration.AddConfiguration(configuration);
+            builder.AddServiceDefaults("cli");
+            builder.AddCypherMessaging();
+            using var host = builder.Build();
+            await host.StartAsync(ct);
+            try
+            {
+                var report = await Rollback.ExecuteAsync(
+                    host.Services.GetRequiredService<MassTransit.IBus>(),
+                    configuration,
+                    parse.GetValue(reason)!,
+                    TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                    parse.GetValue(scale) ? parse.GetValue(ns) : null,
+                    ct);
+                Console.WriteLine(report.ToText());
+                return report.Succeeded ? ExitCodes.Ok : ExitCodes.Failed;
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None);
             }
         });
         return command;
