@@ -158,3 +158,20 @@ public sealed class AlertConsumerTests : IAsyncLifetime
         Assert.False(await _harness.Published.Any<AlertSent>(s => s.Context.Message.CorrelationId == started.CorrelationId));
     }
 }
+
+public sealed class AlertsStartupTests
+{
+    [Fact]
+    public async Task The_service_refuses_to_start_on_invalid_alert_settings_listing_every_problem()
+    {
+        var settings = TestHosts.SqliteSettings();
+        settings["Alerts:Email"] = "oncall@example.org";
+        settings["Alerts:Channels:Email:RateLimitPerMinute"] = "-1";
+        using var host = TestHosts.Build("alerts", settings, b => b.AddAlerts(), harness: true);
+
+        var ex = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(ex.Failures, f => f.Contains("SMTP_HOST", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("SMTP_FROM", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("Alerts:Channels:Email:RateLimitPerMinute", StringComparison.Ordinal));
+    }
+}

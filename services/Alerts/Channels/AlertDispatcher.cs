@@ -83,13 +83,14 @@ public sealed partial class AlertDispatcher(
                 await store.EnqueueAsync(repeat, ChannelsFor(repeat), now, cancellationToken);
             }
 
-            var reports = new List<DeliveryReport>();
-            foreach (var channel in sender.Configured)
+            // Channels drain side by side: Slack waiting out a Retry-After never delays e-mail or the log.
+            var perChannel = await Task.WhenAll(sender.Configured.Select(async channel =>
             {
+                var reports = new List<DeliveryReport>();
                 await DrainChannelAsync(channel, reports, cancellationToken);
-            }
-
-            return reports;
+                return reports;
+            }));
+            return perChannel.SelectMany(r => r).ToList();
         }
         finally
         {
