@@ -183,6 +183,39 @@ public abstract class AlertDispatcherTests : IAsyncLifetime
         Assert.Equal(1, (await _rig.Store.CountsAsync())[("slack", "failed")]);
         Assert.True(reports.Single(r => r.Result.Channel == "log").Result.Delivered);
     }
+
+    [Fact]
+    public async Task A_failed_critical_is_queued_again_until_it_arrives_but_not_forever()
+    {
+        _sink.DefaultResponse = new SinkResponse(404, Body: "no_service");
+        await _rig.Dispatcher.SubmitAsync(AlertRig.Make(AlertSeverity.Critical, key: "halt"), null);
+        await _rig.Dispatcher.SubmitAsync(AlertRig.Make(AlertSeverity.Warning, key: "warn"), null);
+        await _rig.Dispatcher.DrainAsync();
+        Assert.Equal(2, _sink.Requests.Count);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await _rig.Dispatcher.DrainAsync();
+        Assert.Equal(2, _sink.Requests.Count); // not yet: the pause is 60 s
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+        _sink.DefaultResponse = new SinkResponse(200);
+        var reports = await _rig.Dispatcher.DrainAsync();
+        var again = reports.Single(r => r.Result.Channel == "slack");
+        Assert.True(again.Result.Delivered);
+        Assert.Equal(AlertSeverity.Critical, again.Alert.Severity); // the failed warning is not re-sent
+        Assert.Equal(3, _sink.Requests.Count);
+
+        // A channel that never recovers: bounded rounds (1 + 3 by default), then it stays failed.
+        _sink.DefaultResponse = new SinkResponse(404);
+        await _rig.Dispatcher.SubmitAsync(AlertRig.Make(AlertSeverity.Critical, key: "halt2"), null);
+        for (var i = 0; i < 8; i++)
+        {
+            await _rig.Dispatcher.DrainAsync();
+            _time.Advance(TimeSpan.FromSeconds(61));
+        }
+
+        Assert.Equal(3 + 4, _sink.Requests.Count);
+    }
 }
 
 public sealed class SqliteAlertDispatcherTests : AlertDispatcherTests

@@ -101,6 +101,12 @@ public sealed partial class AlertDispatcher(
     private async Task DrainChannelAsync(IAlertChannel channel, List<DeliveryReport> reports, CancellationToken cancellationToken)
     {
         var limit = channel.Options.RateLimitPerMinute;
+        var o = options.Value;
+        if (o.CriticalRedeliveryRounds > 0)
+        {
+            await store.RequeueFailedCriticalsAsync(channel.Name, time.GetUtcNow() - TimeSpan.FromSeconds(o.CriticalRedeliveryDelaySeconds), 1 + o.CriticalRedeliveryRounds, cancellationToken);
+        }
+
         var pending = await store.PendingAsync(channel.Name, cancellationToken);
         if (pending.Count > 0)
         {
