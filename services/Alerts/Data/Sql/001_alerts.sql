@@ -20,7 +20,6 @@ CREATE TABLE IF NOT EXISTS alert_outbox (
     item_count    INTEGER NOT NULL,
     created_at    BIGINT  NOT NULL,
     status        TEXT    NOT NULL,
-    attempts      INTEGER NOT NULL DEFAULT 0,
     completed_at  BIGINT  NULL,
     error         TEXT    NULL,
     UNIQUE (alert_id, channel)
