@@ -35,6 +35,12 @@ public sealed class AlertsOptions
 
     public AlertRetryOptions Retry { get; set; } = new();
 
+    /// <summary>A critical alert whose delivery failed is queued again this many times (0 = never).</summary>
+    public int CriticalRedeliveryRounds { get; set; } = 3;
+
+    /// <summary>Pause before a failed critical alert is queued again.</summary>
+    public int CriticalRedeliveryDelaySeconds { get; set; } = 60;
+
     public bool SlackConfigured => !string.IsNullOrWhiteSpace(SlackWebhook);
 
     public bool EmailConfigured => !string.IsNullOrWhiteSpace(Email) && !string.IsNullOrWhiteSpace(Smtp.Host);
@@ -143,6 +149,8 @@ public sealed class AlertsOptionsValidator : IValidateOptions<AlertsOptions>
         Positive(errors, "Alerts:Channels:Slack:RateLimitPerMinute", options.Channels.Slack.RateLimitPerMinute);
         Positive(errors, "Alerts:Channels:Email:RateLimitPerMinute", options.Channels.Email.RateLimitPerMinute);
         Positive(errors, "Alerts:Channels:Log:RateLimitPerMinute", options.Channels.Log.RateLimitPerMinute);
+        Positive(errors, "Alerts:CriticalRedeliveryRounds", options.CriticalRedeliveryRounds, allowZero: true);
+        Positive(errors, "Alerts:CriticalRedeliveryDelaySeconds", options.CriticalRedeliveryDelaySeconds);
         Positive(errors, "Alerts:Retry:MaxRetries", options.Retry.MaxRetries, allowZero: true);
         Positive(errors, "Alerts:Retry:BaseDelayMilliseconds", options.Retry.BaseDelayMilliseconds);
         Positive(errors, "Alerts:Retry:MaxRetryAfterSeconds", options.Retry.MaxRetryAfterSeconds, allowZero: true);

@@ -83,13 +83,14 @@ public sealed partial class AlertDispatcher(
                 await store.EnqueueAsync(repeat, ChannelsFor(repeat), now, cancellationToken);
             }
 
-            var reports = new List<DeliveryReport>();
-            foreach (var channel in sender.Configured)
+            // Channels drain side by side: Slack waiting out a Retry-After never delays e-mail or the log.
+            var perChannel = await Task.WhenAll(sender.Configured.Select(async channel =>
             {
+                var reports = new List<DeliveryReport>();
                 await DrainChannelAsync(channel, reports, cancellationToken);
-            }
-
-            return reports;
+                return reports;
+            }));
+            return perChannel.SelectMany(r => r).ToList();
         }
         finally
         {
@@ -100,6 +101,12 @@ public sealed partial class AlertDispatcher(
     private async Task DrainChannelAsync(IAlertChannel channel, List<DeliveryReport> reports, CancellationToken cancellationToken)
     {
         var limit = channel.Options.RateLimitPerMinute;
+        var o = options.Value;
+        if (o.CriticalRedeliveryRounds > 0)
+        {
+            await store.RequeueFailedCriticalsAsync(channel.Name, time.GetUtcNow() - TimeSpan.FromSeconds(o.CriticalRedeliveryDelaySeconds), 1 + o.CriticalRedeliveryRounds, cancellationToken);
+        }
+
         var pending = await store.PendingAsync(channel.Name, cancellationToken);
         if (pending.Count > 0)
         {

@@ -50,7 +50,10 @@ public sealed partial class SlackAlertChannel(
                 return ChannelResult.Ok(Name);
             }
 
-            var error = $"Slack answered HTTP {((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)} after {options.Value.Retry.MaxRetries.ToString(CultureInfo.InvariantCulture)} retries";
+            var status = (int)response.StatusCode;
+            var transient = status is >= 500 or 408 or 429;
+            var error = $"Slack answered HTTP {status.ToString(CultureInfo.InvariantCulture)}" +
+                        (transient ? $" after {options.Value.Retry.MaxRetries.ToString(CultureInfo.InvariantCulture)} retries" : " (not retried: fix the webhook or the channel)");
             LogFailed(logger, alert.AlertId, error);
             return ChannelResult.Failed(Name, error);
         }
@@ -72,7 +75,7 @@ public sealed partial class SlackAlertChannel(
         var maxRetryAfter = TimeSpan.FromSeconds(retry.MaxRetryAfterSeconds);
         builder.AddRetry(new HttpRetryStrategyOptions
         {
-            MaxRetryAttempts = Math.Max(retry.MaxRetries, 0) == 0 ? 1 : retry.MaxRetries,
+            MaxRetryAttempts = Math.Max(retry.MaxRetries, 1), // Polly needs at least 1; MaxRetries = 0 disables handling below
             ShouldHandle = retry.MaxRetries == 0
                 ? _ => ValueTask.FromResult(false)
                 : new HttpRetryStrategyOptions().ShouldHandle,

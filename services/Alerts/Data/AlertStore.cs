@@ -166,8 +166,23 @@ public sealed class AlertStore([FromKeyedServices(AlertsRegistration.ServiceName
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(
-            "UPDATE alert_outbox SET status = @status, completed_at = @at, error = @error WHERE id = @id",
+            "UPDATE alert_outbox SET status = @status, completed_at = @at, error = @error, attempts = attempts + (CASE WHEN @status IN ('sent', 'failed') THEN 1 ELSE 0 END) WHERE id = @id",
             new { id, status, at = at.ToUnixTimeMilliseconds(), error });
+    }
+
+    /// <summary>
+    /// Critical alerts whose delivery failed go back to the queue after a pause, for a bounded number of rounds
+    /// (each round is a full resilience-pipeline attempt): a critical alert must arrive.
+    /// </summary>
+    public async Task<int> RequeueFailedCriticalsAsync(string channel, DateTimeOffset failedBefore, int maxAttempts, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            """
+            UPDATE alert_outbox SET status = 'pending'
+            WHERE channel = @channel AND status = 'failed' AND severity = @critical AND attempts < @maxAttempts AND completed_at <= @failedBefore
+            """,
+            new { channel, critical = (int)AlertSeverity.Critical, maxAttempts, failedBefore = failedBefore.ToUnixTimeMilliseconds() });
     }
 
     /// <summary>Record a summary that was sent, and mark the alerts it folded.</summary>
