@@ -115,6 +115,13 @@ public class ChecksCatchBreakageTests
         Assert.Contains(ManifestChecks.SecretValueProblems(rendered), p => p.Contains("RABBITMQ_URL", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_file_path_on_the_read_only_root_filesystem_is_caught()
+    {
+        var rendered = RenderOnPaper("configMapGenerator:\n  - name: cypher-config\n    behavior: merge\n    literals:\n      - IDEMPOTENCY_STORE_PATH=/var/lib/cypher/executor.db\n");
+        Assert.Contains(ManifestChecks.WritablePathProblems(rendered), p => p.StartsWith("Deployment/executor container executor: IDEMPOTENCY_STORE_PATH", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("cypherscoping/risk:0.1.0", true)]
     [InlineData("ghcr.io/acme/cypherscoping/risk:1.2.3-rc.1", true)]

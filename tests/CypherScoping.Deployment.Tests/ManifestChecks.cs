@@ -526,6 +526,44 @@ public static partial class ManifestChecks
         return problems;
     }
 
+    /// <summary>
+    /// The root filesystem is read-only: every file path a container is configured with (AUDIT_LOG_PATH,
+    /// IDEMPOTENCY_STORE_PATH, ...) must lie on a writable volume mount, and the auditor must be given one.
+    /// </summary>
+    public static List<string> WritablePathProblems(Rendered rendered)
+    {
+        var problems = new List<string>();
+        foreach (var (workload, container) in Containers(rendered))
+        {
+            var where = Describe(workload, container);
+            var mounts = container.Items("volumeMounts")
+                .Where(m => m.Str("readOnly") != "true")
+                .Select(m => (m.Str("mountPath") ?? "/").TrimEnd('/') + "/")
+                .ToList();
+            var env = EffectiveEnvironment(rendered, container);
+            foreach (var (key, value) in env)
+            {
+                var definition = Settings.FindFlat(key) ?? Settings.FindPath(key.Replace("__", ":", StringComparison.Ordinal));
+                if (definition is not { Kind: SettingKind.Path } || string.IsNullOrWhiteSpace(value))
+                {
+                    continue;
+                }
+
+                if (!value.StartsWith('/') || !mounts.Any(m => value.StartsWith(m, StringComparison.Ordinal)))
+                {
+                    problems.Add($"{where}: {key}={value} is not on a writable volume (mounted: {string.Join(", ", mounts)})");
+                }
+            }
+
+            if (workload.Str("metadata", "name") == "auditor" && !env.ContainsKey("AUDIT_LOG_PATH"))
+            {
+                problems.Add($"{where}: AUDIT_LOG_PATH must be set (its default, runtime/audit.log, is on the read-only root filesystem)");
+            }
+        }
+
+        return problems;
+    }
+
     /// <summary>The configuration one workload's container would see: ConfigMap + literal env + a stand-in for each referenced secret key.</summary>
     public static Dictionary<string, string> EffectiveEnvironment(Rendered rendered, YamlNode container)
     {
