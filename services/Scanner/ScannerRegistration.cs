@@ -1,4 +1,8 @@
+using CypherScoping.Domain;
+using CypherScoping.Scanner.Workers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CypherScoping.Scanner;
 
@@ -9,6 +13,22 @@ public static class ScannerRegistration
 
     public static IHostApplicationBuilder AddScanner(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ScannerOptions>()
+            .Bind(builder.Configuration.GetSection(ScannerOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ScannerOptions>, ScannerOptionsValidator>();
+        builder.Services.AddSingleton<ScanCycle>();
+        builder.Services.AddSingleton<IScanCycle>(sp => sp.GetRequiredService<ScanCycle>());
+        builder.Services.AddHostedService<ScannerWorker>();
         return builder;
+    }
+
+    private sealed class ScannerOptionsValidator(IOptions<TradingOptions> trading) : IValidateOptions<ScannerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ScannerOptions options)
+        {
+            var problems = options.Validate(trading.Value);
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
     }
 }
