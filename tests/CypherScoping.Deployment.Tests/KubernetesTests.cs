@@ -87,6 +87,18 @@ public class KubernetesTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
+    public void Pinned_live_limits_switch_the_ramp_off(string phase)
+    {
+        var rendered = Overlay(phase);
+        Assert.Empty(ManifestChecks.RampProblems(rendered));
+        if (phase != "paper")
+        {
+            Assert.Equal("false", rendered.Config["RISK_RAMP_ENABLED"]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
     public void Exactly_one_executor_replica_with_the_Recreate_strategy(string phase) =>
         Assert.Empty(ManifestChecks.ExecutorProblems(Overlay(phase)));
 
