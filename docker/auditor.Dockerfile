@@ -26,6 +26,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* \
     && mkdir -p /var/lib/cypher \
     && chown 1654:1654 /var/lib/cypher
+# /var/lib/cypher holds the JSONL audit log: mount a volume there (compose: audit-log, Kubernetes: emptyDir or PVC).
+VOLUME ["/var/lib/cypher"]
 WORKDIR /app
 COPY --from=build --chown=0:0 /out/ ./
 # Everything the runtime might write goes to /tmp; nothing else is writable.

@@ -23,9 +23,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-noble AS runtime
 # curl only for the HEALTHCHECK below (the ASP.NET image has no HTTP client).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \
-    && rm -rf /var/lib/apt/lists/* \
-    && mkdir -p /var/lib/cypher \
-    && chown 1654:1654 /var/lib/cypher
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build --chown=0:0 /out/ ./
 # Everything the runtime might write goes to /tmp; nothing else is writable.
@@ -37,8 +35,7 @@ ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_gcServer=0 \
     DOTNET_BUNDLE_EXTRACT_BASE_DIR=/tmp \
     TMPDIR=/tmp \
-    HOME=/tmp \
-    AUDIT_LOG_PATH=/var/lib/cypher/audit.log
+    HOME=/tmp
 # The image's non-root "app" user, by number so Kubernetes runAsNonRoot can verify it.
 USER 1654:1654
 EXPOSE 8080

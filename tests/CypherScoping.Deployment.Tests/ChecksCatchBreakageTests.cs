@@ -53,6 +53,15 @@ public class ChecksCatchBreakageTests
     }
 
     [Fact]
+    public void A_live_overlay_with_pinned_limits_and_the_ramp_on_is_caught()
+    {
+        using var overlay = new TempOverlay(
+            RepoPaths.Overlay("live-moderate"),
+            "configMapGenerator:\n  - name: cypher-config\n    behavior: merge\n    literals:\n      - RISK_RAMP_ENABLED=true\n");
+        Assert.Contains(ManifestChecks.RampProblems(overlay.Render()), p => p.Contains("MAX_EXPOSURE_RATIO", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_misspelled_configuration_key_is_caught()
     {
         var rendered = RenderOnPaper("configMapGenerator:\n  - name: cypher-config\n    behavior: merge\n    literals:\n      - MAX_EXPOSURE_RATO=0.5\n");
@@ -113,6 +122,13 @@ public class ChecksCatchBreakageTests
     {
         var rendered = RenderOnPaper("configMapGenerator:\n  - name: cypher-config\n    behavior: merge\n    literals:\n      - RABBITMQ_URL=amqp://u:p@host:5672/\n");
         Assert.Contains(ManifestChecks.SecretValueProblems(rendered), p => p.Contains("RABBITMQ_URL", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_file_path_on_the_read_only_root_filesystem_is_caught()
+    {
+        var rendered = RenderOnPaper("configMapGenerator:\n  - name: cypher-config\n    behavior: merge\n    literals:\n      - IDEMPOTENCY_STORE_PATH=/var/lib/cypher/executor.db\n");
+        Assert.Contains(ManifestChecks.WritablePathProblems(rendered), p => p.StartsWith("Deployment/executor container executor: IDEMPOTENCY_STORE_PATH", StringComparison.Ordinal));
     }
 
     [Theory]

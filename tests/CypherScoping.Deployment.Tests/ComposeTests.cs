@@ -83,6 +83,26 @@ public class ComposeTests
     }
 
     [Fact]
+    public void Every_configured_file_path_is_on_a_volume()
+    {
+        foreach (var (name, service) in Compose.CypherServices)
+        {
+            var mounts = service.Items("volumes").Select(v => ((YamlScalarNode)v).Value!.Split(':')[1].TrimEnd('/') + "/")
+                .Concat(service.Items("tmpfs").Select(t => ((YamlScalarNode)t).Value!.Split(':')[0].TrimEnd('/') + "/"))
+                .ToList();
+            foreach (var (key, value) in ComposeFile.Environment(service))
+            {
+                if (Settings.FindFlat(key) is { Kind: SettingKind.Path })
+                {
+                    Assert.True(mounts.Any(m => value.StartsWith(m, StringComparison.Ordinal)), $"{name}: {key}={value} is not on a volume (read_only root)");
+                }
+            }
+        }
+
+        Assert.Equal("/var/lib/cypher/audit.log", ComposeFile.Environment(Compose.Services["auditor"])["AUDIT_LOG_PATH"]);
+    }
+
+    [Fact]
     public void Scanner_runs_as_shards_that_cover_the_universe_exactly_once()
     {
         var scanners = Compose.CypherServices.Where(kv => (kv.Value.Str("image") ?? string.Empty).StartsWith("cypherscoping/scanner:", StringComparison.Ordinal)).ToList();

@@ -118,7 +118,13 @@ public partial class DockerfileTests
         if (assembly != "cypher.dll")
         {
             Assert.Equal("http://+:8080", env["ASPNETCORE_URLS"]);
+        }
+
+        if (file == "auditor.Dockerfile")
+        {
+            // The JSONL mirror goes to a declared volume, never to the read-only /app.
             Assert.Equal("/var/lib/cypher/audit.log", env["AUDIT_LOG_PATH"]);
+            Assert.Contains(Load(file).FinalArguments("VOLUME"), v => v.Contains("/var/lib/cypher", StringComparison.Ordinal));
         }
 
         foreach (var key in env.Keys)

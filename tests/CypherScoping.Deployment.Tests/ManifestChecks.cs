@@ -388,6 +388,30 @@ public static partial class ManifestChecks
         return problems;
     }
 
+    /// <summary>Risk settings that the live ramp would otherwise take from the profile of the current ramp day.</summary>
+    public static readonly string[] RampGovernedKeys =
+        ["MAX_EXPOSURE_RATIO", "MAX_RISK_PER_TRADE", "CIRCUIT_BREAKER_THRESHOLD", "MAX_LEVERAGE", "MAX_DAILY_TRADES"];
+
+    /// <summary>
+    /// A live overlay that pins the ramp-governed limits must switch the ramp off: explicit values win over the
+    /// profile, so a ramp step back would leave the pinned (higher) limits in force.
+    /// </summary>
+    public static List<string> RampProblems(Rendered rendered)
+    {
+        var config = rendered.Config;
+        var live = config.TryGetValue("TRADING_MODE", out var mode) && mode.Equals("live", StringComparison.OrdinalIgnoreCase);
+        var pinned = RampGovernedKeys.Where(k => config.TryGetValue(k, out var v) && !string.IsNullOrWhiteSpace(v) && !v.Equals("unlimited", StringComparison.OrdinalIgnoreCase))
+            .Append(config.GetValueOrDefault("REQUIRE_MANUAL_APPROVAL") == "true" ? "REQUIRE_MANUAL_APPROVAL" : null)
+            .OfType<string>()
+            .ToList();
+        if (live && pinned.Count > 0 && config.GetValueOrDefault("RISK_RAMP_ENABLED")?.ToLowerInvariant() != "false")
+        {
+            return [$"{rendered.Source}: pins {string.Join(", ", pinned)} but leaves RISK_RAMP_ENABLED on (a ramp step back could not lower them)"];
+        }
+
+        return [];
+    }
+
     /// <summary>Probes on /health/live and /health/ready, requests and limits, a PodDisruptionBudget per service.</summary>
     public static List<string> OperabilityProblems(Rendered rendered)
     {
@@ -520,6 +544,44 @@ public static partial class ManifestChecks
             if (obj.Str("metadata", "namespace") != Namespace)
             {
                 problems.Add($"{obj.Str("kind")}/{obj.Str("metadata", "name")}: namespace {obj.Str("metadata", "namespace") ?? "unset"}");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// The root filesystem is read-only: every file path a container is configured with (AUDIT_LOG_PATH,
+    /// IDEMPOTENCY_STORE_PATH, ...) must lie on a writable volume mount, and the auditor must be given one.
+    /// </summary>
+    public static List<string> WritablePathProblems(Rendered rendered)
+    {
+        var problems = new List<string>();
+        foreach (var (workload, container) in Containers(rendered))
+        {
+            var where = Describe(workload, container);
+            var mounts = container.Items("volumeMounts")
+                .Where(m => m.Str("readOnly") != "true")
+                .Select(m => (m.Str("mountPath") ?? "/").TrimEnd('/') + "/")
+                .ToList();
+            var env = EffectiveEnvironment(rendered, container);
+            foreach (var (key, value) in env)
+            {
+                var definition = Settings.FindFlat(key) ?? Settings.FindPath(key.Replace("__", ":", StringComparison.Ordinal));
+                if (definition is not { Kind: SettingKind.Path } || string.IsNullOrWhiteSpace(value))
+                {
+                    continue;
+                }
+
+                if (!value.StartsWith('/') || !mounts.Any(m => value.StartsWith(m, StringComparison.Ordinal)))
+                {
+                    problems.Add($"{where}: {key}={value} is not on a writable volume (mounted: {string.Join(", ", mounts)})");
+                }
+            }
+
+            if (workload.Str("metadata", "name") == "auditor" && !env.ContainsKey("AUDIT_LOG_PATH"))
+            {
+                problems.Add($"{where}: AUDIT_LOG_PATH must be set (its default, runtime/audit.log, is on the read-only root filesystem)");
             }
         }
 
