@@ -85,6 +85,7 @@ public sealed record FakeOrder
     public required decimal Size { get; init; }
     public decimal FilledSize { get; init; }
     public decimal FilledValue { get; init; }
+    public decimal AvgDealPrice { get; init; }
     public int Leverage { get; init; } = 1;
     public bool ReduceOnly { get; init; }
     public bool CloseOrder { get; init; }

@@ -850,7 +850,7 @@ public sealed class FakeKuCoinServer : IAsyncDisposable
         ["orderTime"] = Ns(o.CreatedAt),
         ["settleCurrency"] = "USDT",
         ["marginMode"] = o.MarginMode,
-        ["avgDealPrice"] = S(o.FilledSize > 0 ? o.FilledValue / o.FilledSize : 0m),
+        ["avgDealPrice"] = S(o.AvgDealPrice),
         ["filledSize"] = o.FilledSize,
         ["filledValue"] = S(o.FilledValue),
         ["status"] = o.Status,
