@@ -648,7 +648,9 @@ public sealed partial class KuCoinFuturesExchange : IExchange, IDisposable
         var limit = Header(response, "gw-ratelimit-limit");
         var remaining = Header(response, "gw-ratelimit-remaining");
         var reset = Header(response, "gw-ratelimit-reset");
-        if (limit is not null || remaining is not null || reset is not null)
+        // A 429 answer only blocks the pool until its reset (OnRateLimited); its remaining=0 is not folded into the
+        // window count, so an injected or per-endpoint refusal does not idle the whole window.
+        if ((int)response.StatusCode != 429 && (limit is not null || remaining is not null || reset is not null))
         {
             _limiter.OnHeaders(pool, (int?)limit, (int?)remaining, reset);
         }
