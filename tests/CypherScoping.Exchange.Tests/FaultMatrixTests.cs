@@ -32,7 +32,7 @@ public sealed class FaultMatrixTests
             PublicPoolQuota = 500,
             RateLimitWindow = TimeSpan.FromSeconds(1),
         });
-        fake.DropResponseDelay = TimeSpan.FromSeconds(2);
+        fake.DropResponseDelay = TimeSpan.FromSeconds(3);
         const string place = "/api/v1/orders";
         var injected = fault switch
         {
@@ -57,7 +57,7 @@ public sealed class FaultMatrixTests
 
         await using var client = KuCoinTestClient.Create(fake, new Dictionary<string, string?>
         {
-            ["KuCoin:RequestTimeoutMilliseconds"] = "400",
+            ["KuCoin:RequestTimeoutMilliseconds"] = "700",
         });
         fake.SetPrice("ETHUSDTM", 3000m);
 
