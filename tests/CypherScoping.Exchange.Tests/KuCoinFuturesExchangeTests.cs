@@ -48,6 +48,20 @@ public sealed class KuCoinFuturesExchangeTests
     }
 
     [Fact]
+    public async Task Clock_jump_on_the_server_is_handled_by_one_resync_after_400002()
+    {
+        await using var fake = await FakeKuCoinServer.StartAsync();
+        await using var client = KuCoinTestClient.Create(fake);
+        await client.Exchange.SyncTimeAsync(Ct);
+        fake.ClockSkew = TimeSpan.FromSeconds(60);
+
+        Assert.Equal(10_000m, (await client.Port.GetAccountOverviewAsync(Ct)).AccountEquity);
+        Assert.IsType<PlaceOrderOutcome.Accepted>(await client.Port.PlaceOrderAsync(Limit("skew-1", OrderSide.Buy, 1000m), Ct));
+        Assert.Contains(fake.Requests, r => r.Code == "400002");
+        Assert.Single(fake.Orders);
+    }
+
+    [Fact]
     public async Task Contracts_are_listed_cached_and_canonical()
     {
         await using var fake = await FakeKuCoinServer.StartAsync();

@@ -96,19 +96,12 @@ public sealed class RateLimitTests
     public async Task At_most_max_concurrent_calls_are_in_flight()
     {
         await using var fake = await FakeKuCoinServer.StartAsync();
-        fake.DropResponseDelay = TimeSpan.FromMilliseconds(300);
-        fake.InjectFault(new FakeFault(FakeFaultKind.AcceptThenDropResponse) { Path = "/api/v1/ticker", Count = 100 });
-        await using var client = KuCoinTestClient.Create(fake, new Dictionary<string, string?> { ["KuCoin:MaxConcurrentCalls"] = "2", ["KuCoin:RequestTimeoutMilliseconds"] = "200", ["KuCoin:ReadRetries"] = "0" });
-        var tasks = Enumerable.Range(0, 6).Select(_ => Assert.ThrowsAsync<ExchangeException>(() => client.Port.GetTickerAsync("ETHUSDTM", Ct))).ToList();
-        var errors = await Task.WhenAll(tasks);
-        Assert.All(errors, e => Assert.Equal(ErrorCodes.ExchangeTimeout, e.ErrorCode));
-        var arrivals = fake.Requests.Where(r => r.Path == "/api/v1/ticker").Select(r => r.At).Order().ToList();
-        Assert.Equal(6, arrivals.Count);
-        for (var i = 2; i < arrivals.Count; i++)
-        {
-            // A third call can only start when one of the two in flight has timed out (200 ms).
-            Assert.True(arrivals[i] - arrivals[i - 2] >= TimeSpan.FromMilliseconds(180), $"call {i} started {(arrivals[i] - arrivals[i - 2]).TotalMilliseconds} ms after call {i - 2}");
-        }
+        fake.InjectFault(new FakeFault(FakeFaultKind.SlowResponse) { Path = "/api/v1/ticker", Count = 100, Delay = TimeSpan.FromMilliseconds(150) });
+        await using var client = KuCoinTestClient.Create(fake, new Dictionary<string, string?> { ["KuCoin:MaxConcurrentCalls"] = "2" });
+        var tickers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.Port.GetTickerAsync("ETHUSDTM", Ct)));
+        Assert.All(tickers, t => Assert.True(t.Price > 0));
+        Assert.Equal(6, fake.Requests.Count(r => r.Path == "/api/v1/ticker"));
+        Assert.InRange(fake.MaxConcurrentRequests, 1, 2); // six callers, never more than two on the wire
     }
 
     [Fact]
