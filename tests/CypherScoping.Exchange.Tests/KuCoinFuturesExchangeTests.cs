@@ -62,6 +62,26 @@ public sealed class KuCoinFuturesExchangeTests
     }
 
     [Fact]
+    public async Task Reads_retry_transient_faults_and_malformed_market_data_ends_as_e_bad_market_data()
+    {
+        await using var fake = await FakeKuCoinServer.StartAsync();
+        await using var client = KuCoinTestClient.Create(fake);
+        fake.InjectFault(new FakeFault(FakeFaultKind.ServerErrorBeforeProcessing) { Path = "/api/v1/ticker", Count = 2 });
+        Assert.True((await client.Port.GetTickerAsync("ETHUSDTM", Ct)).Price > 0); // 2 failures, then served
+        Assert.Equal(3, fake.Requests.Count(r => r.Path == "/api/v1/ticker"));
+
+        fake.InjectFault(new FakeFault(FakeFaultKind.MalformedJsonAfterProcessing) { Path = "/api/v1/ticker", Count = 10 });
+        var bad = await Assert.ThrowsAsync<ExchangeException>(() => client.Port.GetTickerAsync("ETHUSDTM", Ct));
+        Assert.Equal(ErrorCodes.BadMarketData, bad.ErrorCode);
+        Assert.Equal(6, fake.Requests.Count(r => r.Path == "/api/v1/ticker")); // bounded: 1 + 2 retries
+
+        fake.InjectFault(new FakeFault(FakeFaultKind.ServerErrorBeforeProcessing) { Path = "/api/v1/positions", Count = 10 });
+        var down = await Assert.ThrowsAsync<ExchangeException>(() => client.Port.GetPositionsAsync(Ct));
+        Assert.Equal(ErrorCodes.ExchangeUnavailable, down.ErrorCode);
+        Assert.Equal("500000", down.ExchangeCode);
+    }
+
+    [Fact]
     public async Task Contracts_are_listed_cached_and_canonical()
     {
         await using var fake = await FakeKuCoinServer.StartAsync();
