@@ -14,6 +14,8 @@ public sealed class OrderReconcilerOptions
     public int LookupDelayMilliseconds { get; set; } = 1000;
     /// <summary>How often a confirmed-absent order may be re-submitted (same clientOid) by PlaceOrderSafelyAsync.</summary>
     public int MaxResubmits { get; set; } = 2;
+    /// <summary>After 300018 (the order exists), how many full reconciliation rounds to look for it.</summary>
+    public int DuplicateLookupRounds { get; set; } = 3;
 }
 
 /// <summary>Result of reconciling an order whose placement outcome is unknown.</summary>
@@ -154,11 +156,16 @@ public sealed partial class OrderReconciler
 
                 case PlaceOrderOutcome.Rejected { ErrorCode: ErrorCodes.DuplicateOrder }:
                 {
-                    // 300018: an active order with this clientOid exists — find it, never place another.
-                    var found = await ReconcileAsync(request.ClientOid, request.Symbol, submittedAt, cancellationToken).ConfigureAwait(false);
-                    return found is ReconcileResult.Found f
-                        ? new PlaceOrderOutcome.Accepted(f.Order.Id)
-                        : new PlaceOrderOutcome.Unknown(ErrorCodes.OrderStateUnknown, "KuCoin reports the clientOid in use (300018) but the order cannot be read yet");
+                    // 300018: an active order with this clientOid exists — find it (it may still be invisible), never place another.
+                    for (var round = 0; round < Math.Max(1, _options.DuplicateLookupRounds); round++)
+                    {
+                        if (await ReconcileAsync(request.ClientOid, request.Symbol, submittedAt, cancellationToken).ConfigureAwait(false) is ReconcileResult.Found f)
+                        {
+                            return new PlaceOrderOutcome.Accepted(f.Order.Id);
+                        }
+                    }
+
+                    return new PlaceOrderOutcome.Unknown(ErrorCodes.OrderStateUnknown, "KuCoin reports the clientOid in use (300018) but the order cannot be read yet");
                 }
 
                 case PlaceOrderOutcome.Rejected:

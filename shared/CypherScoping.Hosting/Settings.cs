@@ -47,6 +47,7 @@ public static class Settings
         new("MAX_CONCURRENT_API_CALLS", "KuCoin:MaxConcurrentCalls", SettingKind.Int, "exchange calls in flight", "3", 1, 64),
         new("KUCOIN_PUBLIC_POOL_QUOTA", "KuCoin:PublicPoolQuota", SettingKind.Int, "public weight per 30 s", "2000", 1, 1_000_000),
         new("KUCOIN_FUTURES_POOL_QUOTA", "KuCoin:FuturesPoolQuota", SettingKind.Int, "futures weight per 30 s", "2000", 1, 1_000_000),
+        new("KUCOIN_REQUEST_TIMEOUT_SECONDS", "KuCoin:RequestTimeoutSeconds", SettingKind.Int, "timeout of one KuCoin REST call (s)", "10", 1, 120),
         new("TRADING_UNIVERSE", "Symbols:TradingUniverse", SettingKind.SymbolList, "allowed symbols (comma list)"),
         new("DENYLIST_SYMBOLS", "Symbols:Denylist", SettingKind.SymbolList, "denied symbols, any spelling (comma list)"),
         new("DEFAULT_SYMBOL", "Symbols:DefaultSymbol", SettingKind.Symbol, "default symbol", "ETHUSDTM"),

@@ -304,7 +304,17 @@ public sealed partial class KuCoinFuturesExchange : IExchange, IDisposable
         var resynced = false;
         while (true)
         {
-            await EnsureTimeSyncAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await EnsureTimeSyncAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ExchangeException ex)
+            {
+                // Nothing was sent: a definitive, retryable refusal.
+                LogOrderRejected(_logger, ex.ErrorCode, request.ClientOid, ex.ExchangeCode ?? "", "server time unavailable");
+                return new PlaceOrderOutcome.Rejected(ex.ErrorCode, ex.ExchangeCode, "order not sent: " + ex.Message);
+            }
+
             var result = await SendOnceAsync(endpoint, endpoint.Path, body, priority, cancellationToken).ConfigureAwait(false);
             switch (result.Kind)
             {
@@ -341,7 +351,7 @@ public sealed partial class KuCoinFuturesExchange : IExchange, IDisposable
 
                 case ResultKind.Response when result.Envelope.Code == KuCoinErrors.TimestampInvalid && !resynced:
                     resynced = true;
-                    await SyncTimeAsync(cancellationToken).ConfigureAwait(false);
+                    _lastSync = null; // re-sync before the next attempt (the refused request was not placed)
                     continue;
 
                 case ResultKind.Response when result.Status >= 500 || result.Envelope.Code == "500000":
@@ -648,7 +658,9 @@ public sealed partial class KuCoinFuturesExchange : IExchange, IDisposable
         var limit = Header(response, "gw-ratelimit-limit");
         var remaining = Header(response, "gw-ratelimit-remaining");
         var reset = Header(response, "gw-ratelimit-reset");
-        if (limit is not null || remaining is not null || reset is not null)
+        // A 429 answer only blocks the pool until its reset (OnRateLimited); its remaining=0 is not folded into the
+        // window count, so an injected or per-endpoint refusal does not idle the whole window.
+        if ((int)response.StatusCode != 429 && (limit is not null || remaining is not null || reset is not null))
         {
             _limiter.OnHeaders(pool, (int?)limit, (int?)remaining, reset);
         }

@@ -300,6 +300,7 @@ internal sealed class FakeKuCoinMarket
         {
             FilledSize = filled,
             FilledValue = order.FilledValue + value,
+            AvgDealPrice = (order.AvgDealPrice * order.FilledSize + fillPrice * size) / filled,
             Status = "done",
             CancelExist = cancelRest,
             UpdatedAt = now,

@@ -33,6 +33,8 @@ public enum FakeFaultKind
     ServerErrorAfterProcessing = 3,
     /// <summary>The request is processed, then a truncated (malformed) JSON body is answered with HTTP 200.</summary>
     MalformedJsonAfterProcessing = 4,
+    /// <summary>The request is answered normally, but only after <see cref="FakeFault.Delay"/>.</summary>
+    SlowResponse = 5,
 }
 
 /// <summary>
@@ -50,6 +52,8 @@ public sealed class FakeFault
     public int Every { get; init; } = 1;
     /// <summary>For RateLimited: the reset countdown reported in gw-ratelimit-reset.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>For SlowResponse: how long the answer is held.</summary>
+    public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     internal int Seen { get; set; }
     internal int Fired { get; set; }
@@ -85,6 +89,7 @@ public sealed record FakeOrder
     public required decimal Size { get; init; }
     public decimal FilledSize { get; init; }
     public decimal FilledValue { get; init; }
+    public decimal AvgDealPrice { get; init; }
     public int Leverage { get; init; } = 1;
     public bool ReduceOnly { get; init; }
     public bool CloseOrder { get; init; }

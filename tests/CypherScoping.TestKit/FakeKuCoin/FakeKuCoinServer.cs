@@ -58,6 +58,8 @@ public sealed class FakeKuCoinServer : IAsyncDisposable
     private readonly string _expectedPassphraseHeader;
     private int _placeOrderCalls;
     private int _budgetExceeded;
+    private int _inFlight;
+    private int _maxInFlight;
 
     private FakeKuCoinServer(WebApplication app, FakeKuCoinOptions options)
     {
@@ -197,6 +199,9 @@ public sealed class FakeKuCoinServer : IAsyncDisposable
     /// <summary>How many POST /api/v1/orders requests arrived (any outcome).</summary>
     public int PlaceOrderCalls => Volatile.Read(ref _placeOrderCalls);
 
+    /// <summary>The most requests the fake has been handling at the same time (received, answer not yet started).</summary>
+    public int MaxConcurrentRequests => Volatile.Read(ref _maxInFlight);
+
     /// <summary>Requests refused because a pool's weight budget was exhausted (not injected 429s).</summary>
     public int BudgetExceeded => Volatile.Read(ref _budgetExceeded);
 
@@ -243,6 +248,42 @@ public sealed class FakeKuCoinServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var max = Volatile.Read(ref _maxInFlight); now > max; max = Volatile.Read(ref _maxInFlight))
+        {
+            if (Interlocked.CompareExchange(ref _maxInFlight, now, max) == max)
+            {
+                break;
+            }
+        }
+
+        // A request stops counting as in flight when its answer starts (or when it ends without one).
+        var done = 0;
+        void Leave()
+        {
+            if (Interlocked.Exchange(ref done, 1) == 0)
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            Leave();
+            return Task.CompletedTask;
+        });
+        try
+        {
+            await HandleCoreAsync(context);
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
+    {
         var request = context.Request;
         var method = request.Method.ToUpperInvariant();
         var path = request.Path.Value ?? "/";
@@ -279,6 +320,11 @@ public sealed class FakeKuCoinServer : IAsyncDisposable
         response.Headers["gw-ratelimit-limit"] = limits.Limit.ToString(CultureInfo.InvariantCulture);
         response.Headers["gw-ratelimit-remaining"] = limits.Remaining.ToString(CultureInfo.InvariantCulture);
         response.Headers["gw-ratelimit-reset"] = limits.ResetMs.ToString(CultureInfo.InvariantCulture);
+
+        if (fault?.Kind == FakeFaultKind.SlowResponse)
+        {
+            await Task.Delay(fault.Delay, context.RequestAborted);
+        }
 
         Reply reply;
         if (fault?.Kind == FakeFaultKind.RateLimited)
@@ -850,7 +896,7 @@ public sealed class FakeKuCoinServer : IAsyncDisposable
         ["orderTime"] = Ns(o.CreatedAt),
         ["settleCurrency"] = "USDT",
         ["marginMode"] = o.MarginMode,
-        ["avgDealPrice"] = S(o.FilledSize > 0 ? o.FilledValue / o.FilledSize : 0m),
+        ["avgDealPrice"] = S(o.AvgDealPrice),
         ["filledSize"] = o.FilledSize,
         ["filledValue"] = S(o.FilledValue),
         ["status"] = o.Status,
