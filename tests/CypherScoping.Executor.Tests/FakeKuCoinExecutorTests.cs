@@ -8,6 +8,9 @@ using CypherScoping.Executor.Domain;
 using CypherScoping.TestKit;
 using CypherScoping.TestKit.Builders;
 using CypherScoping.TestKit.FakeKuCoin;
+using CypherScoping.Exchange.KuCoin;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CypherScoping.Executor.Tests;
 
@@ -162,5 +165,37 @@ public sealed class FakeKuCoinExecutorTests
         Assert.DoesNotContain(fake.StopOrders, o => o.IsActive);
         var closed = Assert.Single(await host.PublishedAsync<PositionClosed>());
         Assert.Equal(ExitReasons.Flatten, closed.ExitReason);
+    }
+
+    [Fact]
+    public async Task Direct_flatten_for_the_cli_needs_no_bus_and_leaves_kucoin_flat()
+    {
+        await using var fake = await FakeKuCoinServer.StartAsync();
+        fake.SetPrice("SOLUSDTM", 150m);
+        fake.SetPrice("ETHUSDTM", 2000m);
+        var settings = fake.ClientSettings();
+        settings["Trading:Mode"] = "live";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddKuCoinExchange(configuration);
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var exchange = provider.GetRequiredService<IExchange>();
+            await exchange.PlaceOrderAsync(new PlaceOrderRequest { ClientOid = "sol1", Symbol = "SOLUSDTM", Side = OrderSide.Buy, Size = 4, Leverage = 2, StopLossPrice = 140m, TakeProfitPrice = 170m }, default);
+            await exchange.PlaceOrderAsync(new PlaceOrderRequest { ClientOid = "eth1", Symbol = "ETHUSDTM", Side = OrderSide.Sell, Type = OrderType.Limit, Price = 2500m, Size = 3, Leverage = 2 }, default);
+        }
+
+        Assert.Single(fake.Positions);
+        var output = new StringWriter();
+
+        var result = await Execution.DirectFlatten.RunAsync(configuration, null, 5, output, default);
+
+        Assert.Equal(Execution.DirectFlatten.Result.Flat, result);
+        Assert.Empty(fake.Positions);
+        Assert.DoesNotContain(fake.Orders, o => o.IsActive);
+        Assert.DoesNotContain(fake.StopOrders, o => o.IsActive);
+        Assert.Contains("FLAT", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(fake.ApiSecret, output.ToString(), StringComparison.Ordinal);
     }
 }
