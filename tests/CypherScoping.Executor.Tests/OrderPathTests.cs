@@ -270,4 +270,24 @@ public sealed class OrderPathTests
         Assert.Equal(1, paper.PlaceOrderCalls);
         Assert.Single(await paper.GetPositionsAsync(default)); // never "fixed" by guessing
     }
+
+    [Fact]
+    public async Task A_redelivery_after_a_half_done_first_delivery_settles_it_from_the_exchange_and_sends_nothing()
+    {
+        await using var host = await StartWithPriceAsync();
+        var faults = host.Get<CypherScoping.Executor.Execution.ExecutorFaults>();
+        faults.AfterExchangeAnswered = _ => throw new InvalidOperationException("injected failure after the exchange answered");
+        var approval = OrderBuilders.Approved(host.Clock.GetUtcNow(), entry: 416.15m, stopLoss: 414.50m, takeProfit: 418m);
+        await host.PublishAsync(approval);
+        await host.ConsumedAsync<OrderApproved>(1);
+        faults.AfterExchangeAnswered = null;
+
+        await host.PublishAsync(approval);
+
+        Assert.Single(await host.PublishedAsync<DuplicateOrderBlocked>());
+        Assert.Single(await host.PublishedAsync<OrderPlaced>());
+        Assert.Single(await host.PublishedAsync<PositionOpened>());
+        Assert.Equal(IntentStatus.Filled, (await host.Get<OrderLedger>().GetAsync(approval.ClientOrderId))!.Status);
+        Assert.Equal(1, host.Paper.PlaceOrderCalls);
+    }
 }

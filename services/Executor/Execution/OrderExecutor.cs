@@ -72,6 +72,13 @@ public sealed partial class OrderExecutor(
                 ErrorCode = ErrorCodes.DuplicateOrder,
                 ExistingStatus = status,
             }, cancellationToken);
+            if (existing is not null && !IntentStatus.IsFinal(existing.Status))
+            {
+                // The first delivery died part-way (we hold the symbol lock, so nothing is in flight): settle it from
+                // the exchange — adopt or mark absent — and never send it again.
+                await ReconcileAsync(existing, sink, publishPlaced: existing.Status != IntentStatus.Accepted, cancellationToken);
+            }
+
             return;
         }
 
