@@ -48,6 +48,7 @@ public static class ExecutorRegistration
         services.TryAddSingleton<FlattenService>();
         services.TryAddSingleton<MarketFeed>();
         services.TryAddSingleton<Reconciler>();
+        services.TryAddSingleton<LivePositionSync>();
 
         services.AddHostedService<StartupReconciliationService>();
         services.AddHostedService<AccountSnapshotWorker>();

@@ -198,4 +198,27 @@ public sealed class FakeKuCoinExecutorTests
         Assert.Contains("FLAT", output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(fake.ApiSecret, output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_stop_loss_kucoin_executed_is_booked_as_a_losing_round_trip()
+    {
+        var (fake, host) = await StartAsync();
+        await using var _ = fake;
+        await using var __ = host;
+        await host.PublishAsync(OrderBuilders.Approved(DateTimeOffset.UtcNow, entry: 2000m, stopLoss: 1950m, takeProfit: 2100m));
+        await host.PublishedAsync<PositionOpened>();
+
+        fake.SetPrice("ETHUSDTM", 1940m); // the exchange triggers the attached stop-loss
+        Assert.Empty(fake.Positions);
+        var sink = new Execution.ListSink();
+        var closedCount = await host.Get<Execution.LivePositionSync>().SyncAsync(sink, default);
+
+        Assert.Equal(1, closedCount);
+        var closed = Assert.Single(sink.Events.OfType<PositionClosed>());
+        Assert.Equal(ExitReasons.StopLoss, closed.ExitReason);
+        Assert.Equal(TradeOutcome.Loss, closed.Outcome);
+        Assert.True(closed.RealizedPnl < 0);
+        Assert.Empty(await host.Get<OrderLedger>().OpenPositionsAsync());
+        Assert.Equal(0, await host.Get<Execution.LivePositionSync>().SyncAsync(sink, default)); // booked once
+    }
 }
