@@ -15,6 +15,12 @@ public sealed class ExecutorOptions
 
     public int FlattenDelayMs { get; set; } = 1000;
 
+    /// <summary>
+    /// Approvals and candles processed at once (different symbols; the same symbol is always one at a time).
+    /// 1 makes a paper run bit-for-bit repeatable (order ids and snapshot order do not depend on thread timing).
+    /// </summary>
+    public int Concurrency { get; set; } = 8;
+
     /// <summary>AccountSnapshot timer in live mode (seconds; 0 = off).</summary>
     public int SnapshotIntervalSeconds { get; set; } = 60;
 
@@ -24,6 +30,11 @@ public sealed class ExecutorOptions
         if (FillPollAttempts is < 1 or > 50)
         {
             errors.Add("Executor:FillPollAttempts must be 1..50");
+        }
+
+        if (Concurrency is < 1 or > 64)
+        {
+            errors.Add("Executor:Concurrency must be 1..64");
         }
 
         if (FlattenAttempts is < 1 or > 20)

@@ -54,7 +54,7 @@ public static class ExecutorRegistration
         services.AddHostedService<AccountSnapshotWorker>();
 
         services.AddCypherConsumer<OrderApprovedConsumer, OrderApprovedConsumerDefinition>(ServiceName);
-        services.AddCypherConsumer<MarketScannedConsumer>(ServiceName);
+        services.AddCypherConsumer<MarketScannedConsumer, MarketScannedConsumerDefinition>(ServiceName);
         services.AddCypherConsumer<TradingStateChangedConsumer>(ServiceName);
         services.AddCypherConsumer<HaltTradingConsumer>(ServiceName);
         services.AddCypherConsumer<FlattenPositionsConsumer>(ServiceName);
