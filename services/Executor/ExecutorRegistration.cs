@@ -1,6 +1,7 @@
 using CypherScoping.Contracts;
 using CypherScoping.Domain;
 using CypherScoping.Exchange;
+using CypherScoping.Exchange.KuCoin;
 using CypherScoping.Exchange.Paper;
 using CypherScoping.Executor.Consumers;
 using CypherScoping.Executor.Data;
@@ -47,12 +48,13 @@ public static class ExecutorRegistration
         services.TryAddSingleton<FlattenService>();
         services.TryAddSingleton<MarketFeed>();
         services.TryAddSingleton<Reconciler>();
+        services.TryAddSingleton<LivePositionSync>();
 
         services.AddHostedService<StartupReconciliationService>();
         services.AddHostedService<AccountSnapshotWorker>();
 
         services.AddCypherConsumer<OrderApprovedConsumer, OrderApprovedConsumerDefinition>(ServiceName);
-        services.AddCypherConsumer<MarketScannedConsumer>(ServiceName);
+        services.AddCypherConsumer<MarketScannedConsumer, MarketScannedConsumerDefinition>(ServiceName);
         services.AddCypherConsumer<TradingStateChangedConsumer>(ServiceName);
         services.AddCypherConsumer<HaltTradingConsumer>(ServiceName);
         services.AddCypherConsumer<FlattenPositionsConsumer>(ServiceName);
@@ -68,14 +70,13 @@ public static class ExecutorRegistration
         var mode = builder.Configuration.GetSection(TradingOptions.SectionName).Get<TradingOptions>()?.Mode ?? TradingMode.Paper;
         if (mode == TradingMode.Live)
         {
-            // TODO(lead): once the `exchange` branch is merged, replace this with builder.Services.AddKuCoinExchange(builder.Configuration)
-            // (KuCoinFuturesExchange registered as IExchange). Until then live mode fails loudly instead of trading on paper.
-            services.TryAddSingleton<IExchange>(_ => throw new InvalidOperationException(
-                "live mode needs the KuCoin exchange client (AddKuCoinExchange), which is not registered in this build"));
+            services.AddKuCoinExchange(builder.Configuration);
         }
         else
         {
             services.TryAddSingleton<IExchange>(sp => sp.GetRequiredService<PaperExchange>());
         }
+
+        services.TryAddSingleton<OrderReconciler>();
     }
 }

@@ -59,12 +59,20 @@ public sealed class ExecutorHost : IAsyncDisposable
         FakeTimeProvider? clock = null,
         PaperExchange? paper = null,
         IExchange? exchange = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null,
+        bool registeredExchange = false)
     {
         clock ??= new FakeTimeProvider(new DateTimeOffset(2018, 4, 4, 0, 0, 0, TimeSpan.Zero));
         paper ??= new PaperExchange(new PaperExchangeOptions(), clock);
         var host = TestHosts.Build(ExecutorRegistration.ServiceName, settings, b => b.AddExecutor(), harness: true, configureServices: s =>
         {
+            if (registeredExchange)
+            {
+                // The exchange the registration chose (live: the real KuCoin client) on the system clock.
+                configure?.Invoke(s);
+                return;
+            }
+
             s.AddSingleton<TimeProvider>(clock);
             s.AddSingleton(paper);
             if (exchange is not null)

@@ -4,6 +4,7 @@ using CypherScoping.Contracts.Risk;
 using CypherScoping.Contracts;
 using CypherScoping.Executor.Execution;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace CypherScoping.Executor.Consumers;
 
@@ -16,7 +17,7 @@ public sealed class OrderApprovedConsumer(OrderExecutor executor) : IConsumer<Or
 
 public sealed class OrderApprovedConsumerDefinition : ConsumerDefinition<OrderApprovedConsumer>
 {
-    public OrderApprovedConsumerDefinition() => ConcurrentMessageLimit = 8;
+    public OrderApprovedConsumerDefinition(IOptions<ExecutorOptions> options) => ConcurrentMessageLimit = options.Value.Concurrency;
 }
 
 /// <summary>MarketScanned → the paper exchange's candle (stops, take-profits, funding).</summary>
@@ -24,6 +25,11 @@ public sealed class MarketScannedConsumer(MarketFeed feed) : IConsumer<MarketSca
 {
     public Task Consume(ConsumeContext<MarketScanned> context) =>
         feed.OnScannedAsync(context.Message, new ConsumeContextSink(context), context.CancellationToken);
+}
+
+public sealed class MarketScannedConsumerDefinition : ConsumerDefinition<MarketScannedConsumer>
+{
+    public MarketScannedConsumerDefinition(IOptions<ExecutorOptions> options) => ConcurrentMessageLimit = options.Value.Concurrency;
 }
 
 /// <summary>Risk's trading state, kept (persisted) as the Executor's own copy.</summary>

@@ -27,6 +27,7 @@ public sealed partial class OrderExecutor(
     SymbolLocks locks,
     ExecutorReadiness readiness,
     ExecutorFaults faults,
+    OrderReconciler reconciler,
     IOptions<TradingOptions> trading,
     IOptions<ExecutorOptions> options,
     IConfiguration configuration,
@@ -71,6 +72,13 @@ public sealed partial class OrderExecutor(
                 ErrorCode = ErrorCodes.DuplicateOrder,
                 ExistingStatus = status,
             }, cancellationToken);
+            if (existing is not null && !IntentStatus.IsFinal(existing.Status))
+            {
+                // The first delivery died part-way (we hold the symbol lock, so nothing is in flight): settle it from
+                // the exchange — adopt or mark absent — and never send it again.
+                await ReconcileAsync(existing, sink, publishPlaced: existing.Status != IntentStatus.Accepted, cancellationToken);
+            }
+
             return;
         }
 
@@ -133,8 +141,26 @@ public sealed partial class OrderExecutor(
     /// </summary>
     public async Task ReconcileAsync(OrderIntent intent, IEventSink sink, bool publishPlaced, CancellationToken cancellationToken)
     {
-        var order = await LookUpAsync(intent, cancellationToken);
+        var (order, decided) = await LookUpAsync(intent, cancellationToken);
         var now = time.GetUtcNow();
+        if (!decided)
+        {
+            // Could not decide: stay unknown (startup reconciliation or the next look settles it); never re-send.
+            await ledger.SetStatusAsync(intent.ClientOrderId, IntentStatus.Unknown, now, errorCode: ErrorCodes.OrderStateUnknown, reason: "exchange could not confirm the order either way", cancellationToken: cancellationToken);
+            await sink.PublishAsync(new ExchangeErrorOccurred
+            {
+                CorrelationId = intent.CorrelationId,
+                OccurredAt = now,
+                Operation = "reconcile_order",
+                Symbol = intent.Symbol,
+                BaseAsset = intent.BaseAsset,
+                ClientOrderId = intent.ClientOrderId,
+                ErrorCode = ErrorCodes.OrderStateUnknown,
+                Message = "order state still unknown after reconciliation; left unknown, not re-sent",
+            }, cancellationToken);
+            return;
+        }
+
         if (order is null)
         {
             if (intent.Status == IntentStatus.Accepted && intent.ExchangeOrderId is not null)
@@ -163,27 +189,25 @@ public sealed partial class OrderExecutor(
         await FollowAsync(intent, order.Id, sink, cancellationToken, order);
     }
 
-    private async Task<ExchangeOrder?> LookUpAsync(OrderIntent intent, CancellationToken cancellationToken)
+    /// <summary>The order by clientOid; Decided=false when the exchange could not tell (try again later, never re-send).</summary>
+    private async Task<(ExchangeOrder? Order, bool Decided)> LookUpAsync(OrderIntent intent, CancellationToken cancellationToken)
     {
-        var attempts = IsPaper ? 1 : options.Value.ReconcileAttempts;
-        for (var attempt = 1; attempt <= attempts; attempt++)
+        if (!IsPaper)
         {
-            var order = await exchange.GetOrderByClientOidAsync(intent.ClientOrderId, cancellationToken)
-                ?? (await exchange.GetOpenOrdersAsync(intent.Symbol, cancellationToken)).FirstOrDefault(o => o.ClientOid == intent.ClientOrderId)
-                ?? (await exchange.GetOpenStopOrdersAsync(intent.Symbol, cancellationToken)).FirstOrDefault(o => o.ClientOid == intent.ClientOrderId)
-                ?? (await exchange.GetRecentDoneOrdersAsync(intent.Symbol, cancellationToken)).FirstOrDefault(o => o.ClientOid == intent.ClientOrderId);
-            if (order is not null)
+            // The gateway's lost-response reconciliation (kucoin-futures-api.md §5): bounded look-ups plus cross-checks.
+            var result = await reconciler.ReconcileAsync(intent.ClientOrderId, intent.Symbol, intent.CreatedAt, cancellationToken);
+            return result switch
             {
-                return order;
-            }
-
-            if (attempt < attempts)
-            {
-                await Task.Delay(options.Value.ReconcileDelayMs, cancellationToken); // visibility lag on a live exchange (wall time on purpose)
-            }
+                ReconcileResult.Found found => (found.Order, true),
+                ReconcileResult.Absent => (null, true),
+                _ => (null, false),
+            };
         }
 
-        return null;
+        // The paper exchange has no visibility lag: one look is conclusive.
+        var order = await exchange.GetOrderByClientOidAsync(intent.ClientOrderId, cancellationToken)
+            ?? (await exchange.GetRecentDoneOrdersAsync(intent.Symbol, cancellationToken)).FirstOrDefault(o => o.ClientOid == intent.ClientOrderId);
+        return (order, true);
     }
 
     /// <summary>Read an accepted order until it is filled or final (bounded); record the fill and the position change.</summary>

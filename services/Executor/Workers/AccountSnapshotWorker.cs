@@ -9,9 +9,10 @@ using Microsoft.Extensions.Options;
 
 namespace CypherScoping.Executor.Workers;
 
-/// <summary>Live mode only: an AccountSnapshot every Executor:SnapshotIntervalSeconds (paper publishes after every change instead).</summary>
+/// <summary>Live mode only: every Executor:SnapshotIntervalSeconds, book exits the exchange made and publish an AccountSnapshot (paper does both after every change).</summary>
 public sealed partial class AccountSnapshotWorker(
     PositionTracker positions,
+    LivePositionSync sync,
     ExecutorReadiness readiness,
     IBus bus,
     IOptions<TradingOptions> trading,
@@ -32,6 +33,7 @@ public sealed partial class AccountSnapshotWorker(
         {
             try
             {
+                await sync.SyncAsync(new BusSink(bus), stoppingToken); // exits the exchange made (stop-loss / take-profit)
                 await bus.Publish(await positions.SnapshotAsync(Guid.NewGuid(), time.GetUtcNow(), stoppingToken), stoppingToken);
             }
             catch (Exception ex) when (ex is ExchangeException or HttpRequestException or TimeoutException)
