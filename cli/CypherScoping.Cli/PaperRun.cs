@@ -185,6 +185,7 @@ public static class PaperRun
             ["Scanner:Replay"] = replay ? options.Market["replay:".Length..] : null,
             ["Scanner:Seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Scanner:AutoRun"] = live ? "true" : "false",
+            ["Executor:Concurrency"] = "1", // one message at a time: a seeded run must not depend on thread timing
             ["Scanner:SimStart"] = SimulatedStart.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:Level"] = baseConfig["Logging:Level"] is { Length: > 0 } level ? level : "error",
         };
