@@ -410,6 +410,32 @@ public class RampTests
     }
 
     [Fact]
+    public void Roll_judges_every_finished_day_including_the_one_last_seen()
+    {
+        var d0 = new DateOnly(2026, 3, 2);
+        var state = new RiskState { Profile = RiskProfiles.LiveConservative, RampDay = 1, RampEvaluatedDay = d0 };
+        var events = new List<ICypherMessage>();
+        RampPolicy.Roll(state, d0, d => Healthy(0) with { Day = d }, true, null, Domain.Now, Guid.Empty, events);
+        Assert.Empty(events);
+        RampPolicy.Roll(state, d0.AddDays(3), d => Healthy(0) with { Day = d }, true, null, Domain.Now, Guid.Empty, events);
+        Assert.Equal([d0, d0.AddDays(1), d0.AddDays(2)], events.OfType<RampStepChanged>().Select(e => DateOnly.ParseExact(e.Reason[..10], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(4, state.RampDay);
+        RampPolicy.Roll(state, d0.AddDays(3), d => Healthy(0) with { Day = d }, true, null, Domain.Now, Guid.Empty, events);
+        Assert.Equal(3, events.OfType<RampStepChanged>().Count());
+    }
+
+    [Fact]
+    public void Paper_profile_has_no_ramp()
+    {
+        var d0 = new DateOnly(2026, 3, 2);
+        var state = new RiskState { Profile = RiskProfiles.Paper, RampEvaluatedDay = d0 };
+        var events = new List<ICypherMessage>();
+        RampPolicy.Roll(state, d0.AddDays(5), d => Healthy(0) with { Day = d }, true, null, Domain.Now, Guid.Empty, events);
+        Assert.Empty(events);
+        Assert.Equal(RiskProfiles.Paper, state.Profile);
+    }
+
+    [Fact]
     public void A_breaker_trip_steps_back_and_an_error_holds()
     {
         var state = new RiskState { Profile = RiskProfiles.LiveModerate, RampDay = 4 };
