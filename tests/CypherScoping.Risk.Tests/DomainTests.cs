@@ -95,6 +95,22 @@ public class RiskDeciderTests
     public void Symbol_policy_is_enforced(string symbol, string code) =>
         Assert.Equal(code, RiskDecider.Decide(SignalBuilders.Long(symbol), Domain.Context()).Denied?.ErrorCode);
 
+    /// <summary>Enforcement point 2: every generated bitcoin spelling (≥ 10,000) through the decision the consumer makes.</summary>
+    [Fact]
+    public void Ten_thousand_bitcoin_spellings_are_denied_by_the_risk_decision()
+    {
+        var spellings = Spellings.Bitcoin();
+        Assert.True(spellings.Count >= 10_000, $"only {spellings.Count} spellings");
+        var context = Domain.Context();
+        var failures = spellings
+            .Select(s => (s, d: RiskDecider.Decide(SignalBuilders.Long(s), context)))
+            .Where(x => x.d.Message is not OrderDenied { ErrorCode: ErrorCodes.SymbolDenied, BaseAsset: "BTC" })
+            .Select(x => $"'{x.s}' → {x.d.Message}")
+            .Take(10)
+            .ToList();
+        Assert.Empty(failures);
+    }
+
     [Fact]
     public void Denied_base_asset_field_is_denied_even_with_an_allowed_symbol() =>
         Assert.Equal(ErrorCodes.SymbolDenied, RiskDecider.Decide(SignalBuilders.Long() with { BaseAsset = "XBT" }, Domain.Context()).Denied?.ErrorCode);
