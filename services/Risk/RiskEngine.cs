@@ -443,7 +443,7 @@ public sealed partial class RiskEngine : IDisposable
         if (state.RampEvaluatedDay is { } last && last < s.Today)
         {
             var days = new Dictionary<DateOnly, DayHealth>();
-            for (var d = last.AddDays(1); d < s.Today; d = d.AddDays(1))
+            for (var d = last; d < s.Today; d = d.AddDays(1))
             {
                 if (s.Today.DayNumber - d.DayNumber <= RampPolicy.MaxDaysPerRoll)
                 {

@@ -69,6 +69,7 @@ public static class Settings
         new("RISK_APPROVAL_NOTIONAL_THRESHOLD", "Risk:ApprovalNotionalThreshold", SettingKind.Decimal, "notional (USDT) above which 'above threshold' profiles ask for approval", "1000", 0m, 1_000_000_000m),
         new("ORDER_TTL_SECONDS", "Risk:OrderTtlSeconds", SettingKind.Int, "lifetime of an approved order before the executor must refuse it", "30", 1, 3600),
         new("WIN_RATE_BASELINE", "Risk:WinRateBaseline", SettingKind.Decimal, "paper win rate (fraction) for the win-rate breaker and the ramp", null, 0m, 1m),
+        new("RISK_CLOCK_TICK_SECONDS", "Risk:ClockTickSeconds", SettingKind.Int, "seconds between Risk housekeeping ticks (0 = off; messages do it anyway)", "30", 0, 86_400),
         new("RISK_RAMP_ENABLED", "Risk:RampEnabled", SettingKind.Bool, "let the live ramp move the profile day by day", "true"),
         new("SCAN_INTERVAL", "Scanner:ScanIntervalSeconds", SettingKind.Int, "seconds between scans", "300", 1, 86_400),
         new("SCANNER_SYMBOLS", "Scanner:Symbols", SettingKind.SymbolList, "explicit symbols for this scanner"),

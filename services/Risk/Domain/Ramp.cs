@@ -35,7 +35,7 @@ public static class RampPolicy
             return;
         }
 
-        var first = last.AddDays(1);
+        var first = last; // the day last seen was still running then: judge it now
         if (today.DayNumber - first.DayNumber > MaxDaysPerRoll)
         {
             first = today.AddDays(-MaxDaysPerRoll);

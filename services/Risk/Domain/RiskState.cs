@@ -21,7 +21,7 @@ public sealed class RiskState
     /// <summary>Ramp day (1 = first live day); 0 in paper.</summary>
     public int RampDay { get; set; }
 
-    /// <summary>The last UTC day the ramp looked at (the next evaluation starts the day after).</summary>
+    /// <summary>The UTC day current when the ramp last looked; every day before it has been judged.</summary>
     public DateOnly? RampEvaluatedDay { get; set; }
 
     public decimal? HighWaterMark { get; set; }

@@ -29,7 +29,7 @@ public sealed partial class RiskClockWorker(IServiceProvider services, RiskEngin
                 var events = await engine.TickAsync(stoppingToken);
                 if (events.Count > 0)
                 {
-                    var publisher = services.GetRequiredService<IPublishEndpoint>();
+                    var publisher = services.GetRequiredService<IBus>();
                     foreach (var message in events)
                     {
                         await publisher.Publish(message, message.GetType(), stoppingToken);
