@@ -157,9 +157,16 @@ public sealed class ScannerOptions
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(StrategyFile) && !File.Exists(StrategyFile))
+        if (!string.IsNullOrWhiteSpace(StrategyFile))
         {
-            problems.Add($"Scanner:StrategyFile={StrategyFile} does not exist");
+            try
+            {
+                Domain.StrategyParameters.Load(StrategyFile);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                problems.Add($"Scanner:StrategyFile: {ex.Message}");
+            }
         }
 
         return problems;

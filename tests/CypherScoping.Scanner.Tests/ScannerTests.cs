@@ -353,6 +353,18 @@ public class ScannerTests(ITestOutputHelper output)
         Assert.Contains(problems, p => p.Contains("SCANNER_SHARD_INDEX=2", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("SignalTtlSeconds=0", StringComparison.Ordinal));
 
+        var badStrategy = Path.Combine(Path.GetTempPath(), $"strategy-{Guid.NewGuid():N}.json");
+        File.WriteAllText(badStrategy, "{\"entryThreshold\": 500}");
+        try
+        {
+            Assert.Contains(new ScannerOptions { StrategyFile = badStrategy }.Validate(new TradingOptions()), p => p.Contains("entryThreshold", StringComparison.Ordinal));
+            Assert.Contains(new ScannerOptions { StrategyFile = "/nope/strategy.json" }.Validate(new TradingOptions()), p => p.Contains("does not exist", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(badStrategy);
+        }
+
         var replay = new ScannerOptions { Market = "replay", Replay = "SOLUSDTM=/nope/missing.csv" };
         Assert.Contains(replay.Validate(new TradingOptions()), p => p.Contains("does not exist", StringComparison.Ordinal));
     }
