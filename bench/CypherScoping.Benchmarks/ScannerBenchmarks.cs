@@ -48,7 +48,7 @@ public class ScannerBenchmarks
         {
             var k = i % n;
             var e = strategy.Update(_o[k], _h[k], _l[k], _c[k], _v[k]);
-            if (e.Ready && Math.Abs(e.Score) >= 50 && strategy.Decide(_close[k], 0.1m) is not null)
+            if (e.Ready && strategy.Decide(_close[k], 0.1m) is not null)
             {
                 signals++;
             }
