@@ -171,4 +171,36 @@ public class ScanCycleHarnessTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public async Task Worker_replays_a_whole_file_on_its_own_when_auto_run_is_on_and_then_goes_idle()
+    {
+        var (host, harness, cycle, clock) = await StartAsync(new()
+        {
+            ["Scanner:AutoRun"] = "true",
+            ["Scanner:Market"] = "replay",
+            ["Scanner:Replay"] = $"ADAUSDTM={SharedData.Candles("ADA-USDT-PERP-1m-2022-12-13-binance.csv")}",
+        });
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (harness.Published.Select<MarketScanned>().Count() < 1440 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            await Task.Delay(300);
+            var scans = harness.Published.Select<MarketScanned>().Select(m => m.Context.Message).ToList();
+            Assert.Equal(1440, scans.Count); // every candle once, then idle at the end of the data
+            Assert.Equal(scans.Select(s => s.CandleOpenTime).Order(), scans.Select(s => s.CandleOpenTime));
+            Assert.Equal(1440, scans[^1].CandleCount);
+            Assert.Equal(Start, clock.GetUtcNow()); // replay time (2022) is behind the clock: the clock never goes back
+            Assert.Equal(["ADAUSDTM"], cycle.Symbols);
+        }
+        finally
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
 }
