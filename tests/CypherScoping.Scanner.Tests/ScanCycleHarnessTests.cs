@@ -15,7 +15,6 @@ public class ScanCycleHarnessTests
     private static async Task<(IHost Host, ITestHarness Harness, IScanCycle Cycle, VirtualClock Clock)> StartAsync(Dictionary<string, string?> extra)
     {
         var settings = TestHosts.SqliteSettings();
-        settings["Scanner:AutoRun"] = "false";
         foreach (var (k, v) in extra)
         {
             settings[k] = v;
@@ -35,6 +34,8 @@ public class ScanCycleHarnessTests
         try
         {
             Assert.Equal(13, cycle.Symbols.Count);
+            await Task.Delay(300);
+            Assert.False(harness.Published.Select<MarketScanned>().Any()); // under a VirtualClock only the driver steps the scanner
             var first = await cycle.RunOnceAsync(CancellationToken.None);
             Assert.True(first.MoreData);
             Assert.Equal(13, first.SymbolsScanned);
