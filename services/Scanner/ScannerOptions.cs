@@ -34,8 +34,11 @@ public sealed class ScannerOptions
     /// <summary>Candle interval in minutes (sim and KuCoin; replay reads it from the file).</summary>
     public int IntervalMinutes { get; set; } = 15;
 
-    /// <summary>Run scan cycles in the background; false when a driver (cypher paper, tests) calls IScanCycle itself.</summary>
-    public bool AutoRun { get; set; } = true;
+    /// <summary>
+    /// Run scan cycles in the background. Default: on, except when the TimeProvider is a VirtualClock (a driver such as
+    /// cypher paper steps IScanCycle itself); set false explicitly when a driver calls IScanCycle.
+    /// </summary>
+    public bool? AutoRun { get; set; }
 
     /// <summary>Pause between simulated/replay cycles under a real clock (0 = as fast as possible).</summary>
     public int PaceMilliseconds { get; set; } = 1000;
@@ -157,9 +160,16 @@ public sealed class ScannerOptions
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(StrategyFile) && !File.Exists(StrategyFile))
+        if (!string.IsNullOrWhiteSpace(StrategyFile))
         {
-            problems.Add($"Scanner:StrategyFile={StrategyFile} does not exist");
+            try
+            {
+                Domain.StrategyParameters.Load(StrategyFile);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                problems.Add($"Scanner:StrategyFile: {ex.Message}");
+            }
         }
 
         return problems;

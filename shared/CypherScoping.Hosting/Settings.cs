@@ -79,7 +79,7 @@ public static class Settings
         new("SCANNER_REPLAY", "Scanner:Replay", SettingKind.Text, "replay files: SOLUSDTM=path,ETHUSDTM=path"),
         new("SCANNER_SEED", "Scanner:Seed", SettingKind.Int, "seed of the simulated market", "42", 0, long.MaxValue),
         new("SCANNER_INTERVAL_MINUTES", "Scanner:IntervalMinutes", SettingKind.Int, "candle interval (minutes) for sim and KuCoin", "15", 1, 10080),
-        new("SCANNER_AUTO_RUN", "Scanner:AutoRun", SettingKind.Bool, "scan in the background (false when a driver steps the scanner)", "true"),
+        new("SCANNER_AUTO_RUN", "Scanner:AutoRun", SettingKind.Bool, "scan in the background (default true; off under a VirtualClock, where a driver steps the scanner)"),
         new("SIGNAL_TTL_SECONDS", "Scanner:SignalTtlSeconds", SettingKind.Int, "signal lifetime (s)", "120", 1, 86_400),
         new("SCANNER_MAX_GAP_CANDLES", "Scanner:MaxGapCandles", SettingKind.Int, "longest bridged gap (candles); longer gaps reset indicators", "5", 0, 100_000),
         new("STRATEGY_FILE", "Scanner:StrategyFile", SettingKind.Path, "strategy JSON (default: embedded cypher-score.json)"),

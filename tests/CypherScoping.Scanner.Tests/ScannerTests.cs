@@ -312,14 +312,14 @@ public class ScannerTests(ITestOutputHelper output)
     [Fact]
     public void Strategy_file_overrides_the_default_and_changes_the_hash()
     {
-        var json = StrategyParameters.ReadEmbedded().Replace("\"entryThreshold\": 50", "\"entryThreshold\": 60", StringComparison.Ordinal)
+        var json = StrategyParameters.ReadEmbedded().Replace("\"entryThreshold\": 60", "\"entryThreshold\": 65", StringComparison.Ordinal)
             .Replace("\"version\": \"1.0.0\"", "\"version\": \"1.1.0\"", StringComparison.Ordinal);
         var path = Path.Combine(Path.GetTempPath(), $"strategy-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, json);
         try
         {
             var custom = StrategyParameters.Load(path);
-            Assert.Equal(60, custom.EntryThreshold);
+            Assert.Equal(65, custom.EntryThreshold);
             Assert.Equal("cypher-score@1.1.0", custom.Label);
             Assert.NotEqual(StrategyParameters.Default.ComputeHash(), custom.ComputeHash());
             Assert.Equal(StrategyParameters.Default.ComputeHash(), StrategyParameters.Parse(StrategyParameters.Default.ToJson(), "round trip").ComputeHash());
@@ -352,6 +352,18 @@ public class ScannerTests(ITestOutputHelper output)
         Assert.Contains(problems, p => p.Contains("IntervalMinutes=7", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("SCANNER_SHARD_INDEX=2", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("SignalTtlSeconds=0", StringComparison.Ordinal));
+
+        var badStrategy = Path.Combine(Path.GetTempPath(), $"strategy-{Guid.NewGuid():N}.json");
+        File.WriteAllText(badStrategy, "{\"entryThreshold\": 500}");
+        try
+        {
+            Assert.Contains(new ScannerOptions { StrategyFile = badStrategy }.Validate(new TradingOptions()), p => p.Contains("entryThreshold", StringComparison.Ordinal));
+            Assert.Contains(new ScannerOptions { StrategyFile = "/nope/strategy.json" }.Validate(new TradingOptions()), p => p.Contains("does not exist", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(badStrategy);
+        }
 
         var replay = new ScannerOptions { Market = "replay", Replay = "SOLUSDTM=/nope/missing.csv" };
         Assert.Contains(replay.Validate(new TradingOptions()), p => p.Contains("does not exist", StringComparison.Ordinal));

@@ -74,7 +74,11 @@ public sealed class CypherScoreStrategy
     /// <summary>Candles seen since the last reset.</summary>
     public int CandleCount { get; private set; }
 
-    public bool IsWarm => _emaSlow.IsReady && _emaFast.IsReady && _rsi.IsReady && _macd.IsReady && _bollinger.IsReady && _atr.IsReady && _adx.IsReady && _volume.IsReady;
+    public bool IsWarm => _warm || (_warm = AllReady());
+
+    private bool _warm;
+
+    private bool AllReady() => _emaSlow.IsReady && _emaFast.IsReady && _rsi.IsReady && _macd.IsReady && _bollinger.IsReady && _atr.IsReady && _adx.IsReady && _volume.IsReady;
 
     public StrategyEvaluation LastEvaluation { get; private set; }
 
@@ -90,6 +94,7 @@ public sealed class CypherScoreStrategy
         _adx.Reset();
         _volume.Reset();
         CandleCount = 0;
+        _warm = false;
         _candlesSinceSignal = int.MaxValue;
         LastEvaluation = default;
     }

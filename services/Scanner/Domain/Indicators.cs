@@ -41,7 +41,11 @@ public sealed class RollingWindow
         if (_count < Period)
         {
             _buffer[_next] = value;
-            _next = (_next + 1) % Period;
+            if (++_next == Period)
+            {
+                _next = 0;
+            }
+
             _count++;
             var delta = value - _mean;
             _mean += delta / _count;
@@ -51,7 +55,11 @@ public sealed class RollingWindow
 
         var old = _buffer[_next];
         _buffer[_next] = value;
-        _next = (_next + 1) % Period;
+        if (++_next == Period)
+        {
+            _next = 0;
+        }
+
         var oldMean = _mean;
         _mean += (value - old) / Period;
         _m2 += (value - old) * (value - _mean + old - oldMean);

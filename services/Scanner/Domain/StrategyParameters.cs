@@ -42,7 +42,7 @@ public sealed record StrategyParameters
     public IndicatorPeriods Indicators { get; init; } = new();
     public ScoreWeights Weights { get; init; } = new();
     /// <summary>Long when score ≥ threshold, short when score ≤ −threshold.</summary>
-    public double EntryThreshold { get; init; } = 50;
+    public double EntryThreshold { get; init; } = 60;
     /// <summary>EMA spread (in ATRs) that counts as a full trend.</summary>
     public double EmaSpreadAtr { get; init; } = 1.0;
     /// <summary>MACD histogram (in ATRs) that counts as full momentum.</summary>
@@ -54,7 +54,7 @@ public sealed record StrategyParameters
     /// <summary>Volume z-score that counts as full confirmation.</summary>
     public double VolumeZFull { get; init; } = 2;
     /// <summary>Stop distance = k · ATR.</summary>
-    public double StopAtrMultiple { get; init; } = 2.0;
+    public double StopAtrMultiple { get; init; } = 2.5;
     /// <summary>Take-profit distance = multiple · stop distance.</summary>
     public double TakeProfitMultiple { get; init; } = 1.5;
     /// <summary>Candles after a signal before the same symbol may signal again.</summary>

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace CypherScoping.Scanner.Workers;
 
 /// <summary>
-/// Runs scan cycles in the background when Scanner:AutoRun is true: every SCAN_INTERVAL for KuCoin; for sim/replay
+/// Runs scan cycles in the background when Scanner:AutoRun is true (default: true unless the clock is a VirtualClock): every SCAN_INTERVAL for KuCoin; for sim/replay
 /// as fast as possible under a VirtualClock, else paced by Scanner:PaceMilliseconds. Resolves the scanner at start so
 /// refused symbols are reported then. A failing cycle is logged and retried after the interval (no crash loop).
 /// </summary>
@@ -24,7 +24,7 @@ public sealed partial class ScannerWorker(IScanCycle cycle, IOptions<ScannerOpti
             return;
         }
 
-        if (!settings.AutoRun)
+        if (!(settings.AutoRun ?? time is not VirtualClock))
         {
             return;
         }
