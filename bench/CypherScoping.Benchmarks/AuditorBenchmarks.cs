@@ -89,7 +89,7 @@ public class AuditWriterBenchmarks
         for (var i = 0; i < Events; i++)
         {
             var n = Interlocked.Increment(ref _next);
-            tasks[i] = _writer.SubmitAsync(AuditEventMapper.Map(AuditBench.Order(n), Guid.NewGuid()));
+            tasks[i] = _writer.SubmitAsync(AuditEventMapper.Map(AuditBench.Order(n), Guid.NewGuid()).Prepared());
         }
 
         return Task.WhenAll(tasks);
