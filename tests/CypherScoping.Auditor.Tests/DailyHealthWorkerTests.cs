@@ -47,3 +47,19 @@ public sealed class DailyHealthWorkerTests
         Assert.Equal(1, await AuditQueries.CountAsync(auditor.Database, "event_type", "health_report"));
     }
 }
+
+public sealed class AuditOptionsTests
+{
+    [Fact]
+    public async Task Bad_audit_settings_stop_the_service_at_start_listing_every_problem()
+    {
+        var settings = TestHosts.SqliteSettings();
+        settings["Audit:Gate:MinWinRate"] = "55";
+        settings["Audit:HealthReportTimeUtc"] = "25:99";
+        settings["Audit:BatchSize"] = "0";
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => AuditorHost.StartAsync(settings));
+        Assert.Contains("MinWinRate", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("HealthReportTimeUtc", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("BatchSize", ex.Message, StringComparison.Ordinal);
+    }
+}
