@@ -25,7 +25,7 @@ public sealed class AuditConsumer<T>(AuditWriter writer) : IConsumer<T>
         ArgumentNullException.ThrowIfNull(context);
         var messageId = context.MessageId ?? throw new BadMessageException($"{typeof(T).Name} arrived without a MessageId; it cannot be audited exactly once");
         var service = context.Headers.Get<string>(AuditHeaders.Service);
-        var draft = AuditEventMapper.Map(context.Message, messageId, service);
+        var draft = AuditEventMapper.Map(context.Message, messageId, service).Prepared(); // hashing and formatting in parallel
         await writer.SubmitAsync(draft, context.CancellationToken);
     }
 }

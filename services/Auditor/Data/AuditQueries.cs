@@ -134,7 +134,7 @@ public static class AuditQueries
     {
         var trades = new List<ClosedTrade>();
         var rows = await connection.QueryAsync<(long Seq, long OccurredAt, string? Symbol, string Payload)>(
-            new CommandDefinition("SELECT seq, occurred_at, symbol, payload FROM audit_events WHERE event_type = 'trade_executed' ORDER BY occurred_at, seq", cancellationToken: cancellationToken));
+            new CommandDefinition("SELECT seq, occurred_at, symbol, payload FROM audit_events WHERE event_type = 'trade_executed' ORDER BY occurred_at, symbol, seq", cancellationToken: cancellationToken));
         foreach (var (seq, occurredAt, symbol, payload) in rows)
         {
             using var doc = JsonDocument.Parse(payload);

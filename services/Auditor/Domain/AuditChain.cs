@@ -18,8 +18,9 @@ public sealed record ChainVerification(long RowsChecked, string HeadHash, ChainB
 }
 
 /// <summary>
-/// The hash chain: hash = SHA-256 over every column of the row (seq, ids, times, classification, payload) and the
-/// previous row's hash. Fields are length-prefixed so no two different rows serialise to the same text.
+/// The hash chain: hash = SHA-256(seq, recorded_at, content hash, prev_hash), where the content hash is SHA-256 over
+/// every other column (ids, time, classification, symbol, error code, payload). Changing any column, removing or
+/// reordering a row breaks the chain. Fields are length-prefixed so no two different rows serialise to the same text.
 /// </summary>
 public static class AuditChain
 {
@@ -27,21 +28,64 @@ public static class AuditChain
 
     public static string ComputeHash(AuditRow row)
     {
-        var sb = new StringBuilder(row.Payload.Length + 256);
-        Append(sb, row.Seq.ToString(CultureInfo.InvariantCulture));
-        Append(sb, row.MessageId.ToString("D"));
-        Append(sb, row.OccurredAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
-        Append(sb, row.RecordedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
-        Append(sb, row.EventType);
-        Append(sb, row.Level);
-        Append(sb, row.Service);
-        Append(sb, row.CorrelationId.ToString("D"));
-        Append(sb, row.Symbol);
-        Append(sb, row.BaseAsset);
-        Append(sb, row.ErrorCode);
-        Append(sb, row.Payload);
-        Append(sb, row.PrevHash);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        ArgumentNullException.ThrowIfNull(row);
+        return Link(row.Seq, row.RecordedAt, ContentHash(row.MessageId, row.OccurredAt, row.EventType, row.Level, row.Service, row.CorrelationId, row.Symbol, row.BaseAsset, row.ErrorCode, row.Payload), row.PrevHash);
+    }
+
+    /// <summary>The hash of a row: its place (seq, recorded_at), its content hash and the previous row's hash.</summary>
+    public static string Link(long seq, DateTimeOffset recordedAt, string contentHash, string prevHash)
+    {
+        var sb = new StringBuilder(200);
+        Append(sb, seq.ToString(CultureInfo.InvariantCulture));
+        Append(sb, recordedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        Append(sb, contentHash);
+        Append(sb, prevHash);
+        return Sha256(sb);
+    }
+
+    /// <summary>
+    /// SHA-256 over every content column (message id, time, classification, symbol, error code, payload). Computed by
+    /// the consumers in parallel; the single writer then only links it into the chain.
+    /// </summary>
+    public static string ContentHash(Guid messageId, DateTimeOffset occurredAt, string eventType, string level, string service, Guid correlationId, string? symbol, string? baseAsset, string? errorCode, string payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var sb = new StringBuilder(payload.Length + 256);
+        Append(sb, messageId.ToString("D"));
+        Append(sb, occurredAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        Append(sb, eventType);
+        Append(sb, level);
+        Append(sb, service);
+        Append(sb, correlationId.ToString("D"));
+        Append(sb, symbol);
+        Append(sb, baseAsset);
+        Append(sb, errorCode);
+        Append(sb, payload);
+        return Sha256(sb);
+    }
+
+    public static string ContentHash(AuditDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        return ContentHash(draft.MessageId, draft.OccurredAt, draft.EventType, draft.Level, draft.Service, draft.CorrelationId, draft.Symbol, draft.BaseAsset, draft.ErrorCode, draft.Payload);
+    }
+
+    private static string Sha256(StringBuilder sb)
+    {
+        var text = sb.ToString();
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max);
+        try
+        {
+            var n = Encoding.UTF8.GetBytes(text, rented);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(rented.AsSpan(0, n), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Incremental verifier: feed rows in seq order; the first problem is kept.</summary>

@@ -52,49 +52,58 @@ public static class AuditLine
     public static string Format(AuditRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        using var doc = JsonDocument.Parse(row.Payload);
+        return Format(row, Body(row.OccurredAt, row.Level, row.EventType, row.Service, row.CorrelationId, row.Symbol, row.BaseAsset, row.ErrorCode, row.Payload));
+    }
+
+    /// <summary>The line from a precomputed body: only seq, messageId and hash are added by the writer.</summary>
+    public static string Format(AuditRow row, string body)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(body);
+        return string.Create(CultureInfo.InvariantCulture, $"{body},\"seq\":{row.Seq},\"messageId\":\"{row.MessageId:D}\",\"hash\":\"{row.Hash}\"}}");
+    }
+
+    /// <summary>Everything of the line that does not depend on the row's place in the chain (no closing brace).</summary>
+    public static string Body(DateTimeOffset occurredAt, string level, string eventType, string service, Guid correlationId, string? symbol, string? baseAsset, string? errorCode, string payloadJson)
+    {
+        ArgumentNullException.ThrowIfNull(payloadJson);
+        using var doc = JsonDocument.Parse(payloadJson);
         var payload = doc.RootElement;
-        var buffer = new ArrayBufferWriter<byte>(row.Payload.Length + 512);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        var buffer = new ArrayBufferWriter<byte>(payloadJson.Length + 512);
+        using var w = new Utf8JsonWriter(buffer, WriterOptions);
+        w.WriteStartObject();
+        w.WriteString("timestamp", occurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        w.WriteString("level", level);
+        w.WriteString("eventType", eventType);
+        w.WriteString("service", service);
+        w.WriteString("correlationId", correlationId.ToString("D"));
+        WriteNullable(w, "symbol", symbol);
+        WriteNullable(w, "baseAsset", baseAsset);
+        WriteNullable(w, "errorCode", errorCode);
+        w.WriteString("message", Describe(eventType, payload));
+        if (eventType == "circuit_breaker")
         {
-            w.WriteStartObject();
-            w.WriteString("timestamp", row.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            w.WriteString("level", row.Level);
-            w.WriteString("eventType", row.EventType);
-            w.WriteString("service", row.Service);
-            w.WriteString("correlationId", row.CorrelationId.ToString("D"));
-            WriteNullable(w, "symbol", row.Symbol);
-            WriteNullable(w, "baseAsset", row.BaseAsset);
-            WriteNullable(w, "errorCode", row.ErrorCode);
-            w.WriteString("message", Describe(row.EventType, payload));
-            if (row.EventType == "circuit_breaker")
-            {
-                w.WriteString("status", payload.TryGetProperty("resetBy", out _) ? "reset" : "tripped");
-            }
-
-            if (row.EventType == "trade_executed" && payload.TryGetProperty("realizedPnl", out var pnl))
-            {
-                w.WritePropertyName("pnl");
-                pnl.WriteTo(w);
-            }
-
-            if (payload.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var member in payload.EnumerateObject())
-                {
-                    if (!Standard.Contains(member.Name))
-                    {
-                        member.WriteTo(w);
-                    }
-                }
-            }
-
-            w.WriteNumber("seq", row.Seq);
-            w.WriteString("messageId", row.MessageId.ToString("D"));
-            w.WriteString("hash", row.Hash);
-            w.WriteEndObject();
+            w.WriteString("status", payload.TryGetProperty("resetBy", out _) ? "reset" : "tripped");
         }
 
+        if (eventType == "trade_executed" && payload.TryGetProperty("realizedPnl", out var pnl))
+        {
+            w.WritePropertyName("pnl");
+            pnl.WriteTo(w);
+        }
+
+        if (payload.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var member in payload.EnumerateObject())
+            {
+                if (!Standard.Contains(member.Name))
+                {
+                    member.WriteTo(w);
+                }
+            }
+        }
+
+        w.Flush(); // the object is closed by Format, after seq, messageId and hash
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

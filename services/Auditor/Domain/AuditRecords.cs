@@ -19,7 +19,25 @@ public sealed record AuditDraft(
     string? Symbol,
     string? BaseAsset,
     string? ErrorCode,
-    string Payload);
+    string Payload)
+{
+    private string? _contentHash;
+    private string? _lineBody;
+
+    /// <summary>SHA-256 of the content columns (computed once, off the writer's path).</summary>
+    public string ContentHash => _contentHash ??= AuditChain.ContentHash(this);
+
+    /// <summary>The JSONL line without seq, messageId and hash (computed once, off the writer's path).</summary>
+    public string LineBody => _lineBody ??= AuditLine.Body(OccurredAt, Level, EventType, Service, CorrelationId, Symbol, BaseAsset, ErrorCode, Payload);
+
+    /// <summary>Compute the hash and line body now (the consumer does it, in parallel, before queueing for the writer).</summary>
+    public AuditDraft Prepared()
+    {
+        _ = ContentHash;
+        _ = LineBody;
+        return this;
+    }
+}
 
 /// <summary>One row of the append-only trail (architecture §10).</summary>
 public sealed record AuditRow(
@@ -43,6 +61,6 @@ public sealed record AuditRow(
     {
         var row = new AuditRow(seq, draft.MessageId, draft.OccurredAt, recordedAt, draft.EventType, draft.Level, draft.Service,
             draft.CorrelationId, draft.Symbol, draft.BaseAsset, draft.ErrorCode, draft.Payload, prevHash, string.Empty);
-        return row with { Hash = AuditChain.ComputeHash(row) };
+        return row with { Hash = AuditChain.Link(seq, recordedAt, draft.ContentHash, prevHash) };
     }
 }

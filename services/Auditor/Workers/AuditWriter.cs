@@ -153,7 +153,10 @@ public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
         var rows = await AuditStore.AppendAsync(_database, drafts, _time.GetUtcNow(), stop).ConfigureAwait(false);
         try
         {
-            await MirrorAsync(rows, stop).ConfigureAwait(false);
+            var bodies = batch.Count == 1
+                ? new Dictionary<Guid, string> { [batch[0].Draft.MessageId] = batch[0].Draft.LineBody }
+                : batch.DistinctBy(p => p.Draft.MessageId).ToDictionary(p => p.Draft.MessageId, p => p.Draft.LineBody);
+            await MirrorAsync(rows, bodies, stop).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -164,7 +167,7 @@ public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Append the committed rows to the JSONL file, first catching up anything the file is missing.</summary>
-    private async Task MirrorAsync(IReadOnlyList<AuditRow> rows, CancellationToken stop)
+    private async Task MirrorAsync(IReadOnlyList<AuditRow> rows, Dictionary<Guid, string> bodies, CancellationToken stop)
     {
         if (rows.Count == 0 && _mirroredSeq >= 0)
         {
@@ -205,7 +208,7 @@ public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
         {
             if (row.Seq > _mirroredSeq)
             {
-                await writer.WriteLineAsync(AuditLine.Format(row)).ConfigureAwait(false);
+                await writer.WriteLineAsync(bodies.TryGetValue(row.MessageId, out var body) ? AuditLine.Format(row, body) : AuditLine.Format(row)).ConfigureAwait(false);
                 _mirroredSeq = row.Seq;
             }
         }
