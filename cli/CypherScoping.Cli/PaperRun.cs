@@ -154,7 +154,7 @@ public static class PaperRun
     public static Task<GateReport> GateAsync(IHost host, CancellationToken cancellationToken)
     {
         var database = host.Services.GetRequiredKeyedService<ServiceDatabase>(AuditorRegistration.ServiceName);
-        var gateOptions = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GateOptions>>().Value;
+        var gateOptions = host.Services.GetRequiredService<AuditOptions>().Gate;
         return AuditQueries.GatePaperAsync(database, gateOptions, host.Services.GetRequiredService<SymbolPolicy>(), cancellationToken);
     }
 
