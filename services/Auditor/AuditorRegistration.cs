@@ -41,6 +41,7 @@ public static class AuditorRegistration
                 ServiceName,
                 typeof(AuditConsumer<>).MakeGenericType(type),
                 typeof(AuditConsumerDefinition<>).MakeGenericType(type));
+            builder.Services.AddCypherConsumer(ServiceName, typeof(AuditFaultConsumer<>).MakeGenericType(type), null);
         }
 
         return builder;

@@ -24,14 +24,17 @@ public sealed class AuditorHost : IAsyncDisposable
     public ServiceDatabase Database { get; }
     public string LogPath { get; }
 
-    public static async Task<AuditorHost> StartAsync(IDictionary<string, string?> settings, TimeProvider? time = null)
+    public static async Task<AuditorHost> StartAsync(IDictionary<string, string?> settings, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
-        var host = TestHosts.Build(AuditorRegistration.ServiceName, settings, b => b.AddAuditor(), harness: true, services =>
+        var configure = services;
+        var host = TestHosts.Build(AuditorRegistration.ServiceName, settings, b => b.AddAuditor(), harness: true, s =>
         {
             if (time is not null)
             {
-                services.AddSingleton(time);
+                s.AddSingleton(time);
             }
+
+            configure?.Invoke(s);
         });
         await host.StartAsync();
         return new AuditorHost(

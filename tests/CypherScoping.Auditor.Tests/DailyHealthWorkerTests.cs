@@ -63,3 +63,32 @@ public sealed class AuditOptionsTests
         Assert.Contains("BatchSize", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class AuditFaultTests
+{
+    /// <summary>Another service's consumer that calls a message bad (it goes to the error queue and a Fault is published).</summary>
+    public sealed class RefusingConsumer : MassTransit.IConsumer<CypherScoping.Contracts.Orders.OrderPlaced>
+    {
+        public Task Consume(MassTransit.ConsumeContext<CypherScoping.Contracts.Orders.OrderPlaced> context) =>
+            throw new CypherScoping.Messaging.BadMessageException("size must be positive");
+    }
+
+    [Fact]
+    public async Task A_consumer_fault_is_audited_as_an_error_and_counts_as_a_system_error()
+    {
+        await using var auditor = await AuditorHost.StartAsync(TestHosts.SqliteSettings(), services: s =>
+            CypherScoping.Messaging.MessagingRegistration.AddCypherConsumer<RefusingConsumer>(s, "risk"));
+        await auditor.PublishAsync(MessageFactory.OrderPlaced("cid-faulted", "SOLUSDTM"));
+        await auditor.WaitForRowsAsync(2);
+
+        var row = Assert.Single(await CypherScoping.Auditor.Data.AuditStore.LastAsync(auditor.Database, 5, "message_fault"));
+        Assert.Equal("error", row.Level);
+        Assert.Equal("E_BAD_MESSAGE", row.ErrorCode);
+        Assert.Equal("SOL", row.BaseAsset);
+        Assert.Equal("executor", row.Service);
+        Assert.Contains("size must be positive", row.Payload, StringComparison.Ordinal);
+        var input = await AuditQueries.GateInputAsync(auditor.Database);
+        Assert.Equal(1, input.SystemErrors);
+        Assert.Single(input.Orders);
+    }
+}

@@ -48,6 +48,8 @@ public sealed class SeededTrailTests
         }
 
         await auditor.WaitForRowsAsync(messages.Count);
+        var chain = await AuditStore.VerifyAsync(auditor.Database);
+        Assert.True(chain.IsIntact, chain.ToText());
         return auditor;
     }
 
