@@ -238,6 +238,7 @@ public static class PaperRun
     {
         var cycles = 0;
         var dataEnded = false;
+        cycle.Settle = ct => quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), ct);
         while (!cancellationToken.IsCancellationRequested && progress.OrdersPlaced < options.Trades && cycles < options.MaxCycles)
         {
             var result = await cycle.RunOnceAsync(cancellationToken);

@@ -29,6 +29,13 @@ public interface IScanCycle
     /// candle close time; publishes MarketScanned per symbol and SignalGenerated in symbol order.
     /// </summary>
     Task<ScanCycleResult> RunOnceAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stepped runs (`cypher paper`) set this to "wait until the bus is idle": it is awaited after the market scans of
+    /// a step and after each signal, so every decision sees the fills and snapshots before it — a seeded run then
+    /// gives the same result on any transport. Null (the default) publishes without waiting.
+    /// </summary>
+    Func<CancellationToken, Task>? Settle { get; set; }
 }
 
 /// <summary>The bus-facing scan step (IScanCycle): engine → clock → publish in a stable order.</summary>
@@ -41,6 +48,8 @@ public sealed partial class ScanCycle : IScanCycle, IDisposable
     private readonly ScannerOptions _options;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private string _salt = string.Empty;
+
+    public Func<CancellationToken, Task>? Settle { get; set; }
 
     public ScanCycle(
         IOptions<ScannerOptions> options,
@@ -95,6 +104,7 @@ public sealed partial class ScanCycle : IScanCycle, IDisposable
             var now = _time.GetUtcNow();
             var scanned = 0;
             var signals = 0;
+            var pending = new List<(SymbolScanResult Result, string ScanKey)>();
             foreach (var result in cycle.Results)
             {
                 await PublishProblemsAsync(engine, result, now, cancellationToken);
@@ -125,30 +135,45 @@ public sealed partial class ScanCycle : IScanCycle, IDisposable
                     DurationMs = result.DurationMs,
                     Score = result.Evaluation.Ready ? Math.Round((decimal)result.Evaluation.Score, 2) : null,
                 }, cancellationToken);
-
-                if (result.Signal is { } signal && result.Contract is { } contract)
+                if (result.Signal is not null && result.Contract is not null)
                 {
-                    var signalId = DeterministicId($"signal|{scanKey}|{engine.Parameters.Label}|{engine.ParameterHash}");
-                    await _bus.Publish(new SignalGenerated
-                    {
-                        SignalId = signalId,
-                        CorrelationId = signalId,
-                        OccurredAt = now,
-                        ExpiresAt = now.AddSeconds(_options.SignalTtlSeconds),
-                        Symbol = result.Symbol,
-                        BaseAsset = result.BaseAsset,
-                        Side = signal.Side,
-                        EntryPrice = signal.EntryPrice,
-                        StopLoss = signal.StopLoss,
-                        TakeProfit = signal.TakeProfit,
-                        Score = Math.Round((decimal)signal.Score, 2),
-                        StrategyId = engine.Parameters.Label,
-                        ParameterHash = engine.ParameterHash,
-                        IntervalMinutes = (int)result.Interval.TotalMinutes,
-                        Contract = contract,
-                    }, cancellationToken);
-                    signals++;
-                    LogSignal(_logger, result.Symbol, signal.Side, signal.EntryPrice, signal.StopLoss, signal.TakeProfit, signal.Score);
+                    pending.Add((result, scanKey));
+                }
+            }
+
+            // Market data first (fills, stops, snapshots), then each signal on its own, in symbol order.
+            if (Settle is { } settle && pending.Count > 0)
+            {
+                await settle(cancellationToken);
+            }
+
+            foreach (var (result, scanKey) in pending)
+            {
+                var signal = result.Signal!;
+                var signalId = DeterministicId($"signal|{scanKey}|{engine.Parameters.Label}|{engine.ParameterHash}");
+                await _bus.Publish(new SignalGenerated
+                {
+                    SignalId = signalId,
+                    CorrelationId = signalId,
+                    OccurredAt = now,
+                    ExpiresAt = now.AddSeconds(_options.SignalTtlSeconds),
+                    Symbol = result.Symbol,
+                    BaseAsset = result.BaseAsset,
+                    Side = signal.Side,
+                    EntryPrice = signal.EntryPrice,
+                    StopLoss = signal.StopLoss,
+                    TakeProfit = signal.TakeProfit,
+                    Score = Math.Round((decimal)signal.Score, 2),
+                    StrategyId = engine.Parameters.Label,
+                    ParameterHash = engine.ParameterHash,
+                    IntervalMinutes = (int)result.Interval.TotalMinutes,
+                    Contract = result.Contract!,
+                }, cancellationToken);
+                signals++;
+                LogSignal(_logger, result.Symbol, signal.Side, signal.EntryPrice, signal.StopLoss, signal.TakeProfit, signal.Score);
+                if (Settle is { } settleSignal)
+                {
+                    await settleSignal(cancellationToken);
                 }
             }
 

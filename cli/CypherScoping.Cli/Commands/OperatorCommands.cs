@@ -236,8 +236,7 @@ public static class Snapshot
 
         try
         {
-            await using var auditor = DatabaseOptions.Create(configuration, AuditorRegistration.ServiceName);
-            await MigrationRunner.ApplyAsync(auditor, MigrationRunner.FromAssembly(typeof(AuditorRegistration).Assembly), ct);
+            await using var auditor = await AuditorRegistration.OpenDatabaseAsync(configuration, ct);
             var options = AuditorRegistration.ReadOptions(configuration);
             var symbols = new SymbolOptions();
             configuration.GetSection(SymbolOptions.SectionName).Bind(symbols);
