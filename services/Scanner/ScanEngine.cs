@@ -202,14 +202,45 @@ public sealed class ScanEngine : IDisposable
         timeout.CancelAfter(_fetchTimeout);
         var now = Interlocked.Increment(ref _current);
         InterlockedMax(ref _peak, now);
+        Task<T> call;
         try
         {
-            return await fetch(timeout.Token).WaitAsync(timeout.Token);
+            call = fetch(timeout.Token);
+        }
+        catch
+        {
+            ReleaseSlot();
+            throw;
+        }
+
+        try
+        {
+            return await call.WaitAsync(timeout.Token);
         }
         finally
         {
-            Interlocked.Decrement(ref _current);
+            // An abandoned (timed-out) call keeps its slot until it really ends, so the bound holds for the exchange too.
+            if (call.IsCompleted)
+            {
+                ReleaseSlot();
+            }
+            else
+            {
+                _ = call.ContinueWith(_ => ReleaseSlot(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private void ReleaseSlot()
+    {
+        Interlocked.Decrement(ref _current);
+        try
+        {
             _inFlight.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the engine was disposed while an abandoned call was still winding down
         }
     }
 
