@@ -22,6 +22,7 @@ public static class CliProgram
         ExecutorCommands.Register(root);
         AuditCommands.Register(root);
         AlertCommands.Register(root);
+        OperatorCommands.Register(root);
         return root;
     }
 }

@@ -32,6 +32,10 @@ public static class ErrorCodes
     public const string ReconciliationMismatch = "E_RECONCILIATION_MISMATCH";
     public const string BadMessage = "E_BAD_MESSAGE";
     public const string BadMarketData = "E_BAD_MARKET_DATA";
+    /// <summary>Risk has no account snapshot from the Executor yet, so it cannot size (fail closed).</summary>
+    public const string NoAccountData = "E_NO_ACCOUNT_DATA";
+    /// <summary>A reduce-only signal found no open position on that side to reduce.</summary>
+    public const string NothingToReduce = "E_NOTHING_TO_REDUCE";
 
     /// <summary>Every code, for documentation and tests.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(ErrorCodes)

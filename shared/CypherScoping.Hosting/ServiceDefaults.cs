@@ -88,6 +88,13 @@ public static partial class ServiceDefaults
         {
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = WriteHealth,
+            // A degraded bus (endpoints cannot reach the broker) is not ready to take traffic.
+            ResultStatusCodes =
+            {
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
         });
         app.MapMetrics("/metrics");
         return app;

@@ -179,6 +179,14 @@ public static class MessagingRegistration
             }
         };
 
+        // Start returns only when every receive endpoint is bound, so nothing published right after start is lost.
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
         if (testHarness)
         {
             builder.Services.AddMassTransitTestHarness(register);

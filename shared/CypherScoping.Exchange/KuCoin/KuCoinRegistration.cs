@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CypherScoping.Exchange.KuCoin;
+
+public static class KuCoinRegistration
+{
+    /// <summary>
+    /// KuCoin options (validated at start: live mode without key/secret/passphrase → E_MISSING_CREDENTIALS naming the
+    /// variables), the named HttpClient (auth headers redacted from HTTP logging), the rate limiter, the exchange as
+    /// <see cref="IExchange"/> and <see cref="KuCoinFuturesExchange"/>, and the <see cref="OrderReconciler"/>.
+    /// </summary>
+    public static IServiceCollection AddKuCoinExchange(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KuCoinOptions>().Bind(configuration.GetSection(KuCoinOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KuCoinOptions>>(new KuCoinOptionsValidator(configuration));
+        services.AddOptions<OrderReconcilerOptions>().Bind(configuration.GetSection(OrderReconcilerOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(KuCoinFuturesExchange.HttpClientName, (sp, client) =>
+            {
+                var options = sp.GetRequiredService<IOptions<KuCoinOptions>>().Value;
+                client.BaseAddress = new Uri(options.BaseUrl.TrimEnd('/') + "/");
+                client.Timeout = Timeout.InfiniteTimeSpan; // per-request timeout on the TimeProvider
+            })
+            .RedactLoggedHeaders(_ => true);
+        services.TryAddSingleton<KuCoinRateLimiter>();
+        services.TryAddSingleton<KuCoinFuturesExchange>();
+        services.TryAddSingleton<IExchange>(sp => sp.GetRequiredService<KuCoinFuturesExchange>());
+        services.TryAddSingleton<OrderReconciler>();
+        return services;
+    }
+
+    private sealed class KuCoinOptionsValidator(IConfiguration configuration) : IValidateOptions<KuCoinOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, KuCoinOptions options)
+        {
+            var live = string.Equals(configuration["Trading:Mode"], "live", StringComparison.OrdinalIgnoreCase);
+            var problems = options.Validate(live);
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

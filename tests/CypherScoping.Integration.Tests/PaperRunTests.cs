@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CypherScoping.Auditor.Domain;
+using CypherScoping.Cli;
+
+namespace CypherScoping.Integration.Tests;
+
+/// <summary>`cypher paper` end to end: the README's first command, on a machine with no servers and no network.</summary>
+public class PaperRunTests
+{
+    [Fact]
+    public async Task Paper_run_of_100_trades_is_clean_and_deterministic()
+    {
+        var dirA = Path.Combine(Path.GetTempPath(), "cypher-paper-" + Guid.NewGuid().ToString("N"));
+        var dirB = Path.Combine(Path.GetTempPath(), "cypher-paper-" + Guid.NewGuid().ToString("N"));
+
+        // Run 1: the real command line, as an operator types it.
+        var (exitCode, stdout, stderr) = await RunCliAsync("paper", "--trades", "100", "--seed", "1", "--run-dir", dirA, "--json");
+        Assert.True(exitCode == 0, $"cypher paper exited {exitCode}: {stderr}");
+        using var gate = JsonDocument.Parse(stdout);
+        var criteria = gate.RootElement.GetProperty("criteria").EnumerateArray().ToDictionary(c => c.GetProperty("key").GetString()!, c => c);
+        Assert.True(criteria[PaperGate.OrdersPlaced].GetProperty("value").GetDecimal() >= 100);
+        Assert.Equal(0m, criteria[PaperGate.SystemErrors].GetProperty("value").GetDecimal());
+        Assert.Equal(0m, criteria[PaperGate.DuplicateOrders].GetProperty("value").GetDecimal());
+        Assert.Equal(0m, criteria[PaperGate.DeniedSymbolOrders].GetProperty("value").GetDecimal());
+        Assert.Equal(0m, criteria[PaperGate.RateLimitErrors].GetProperty("value").GetDecimal());
+
+        // Run 2: same seed through the same code in-process; the audit trail must tell the same story.
+        var outcome = await PaperRun.ExecuteAsync(
+            new PaperRunOptions { Trades = 100, Seed = 1, RunDirectory = dirB, ShowProgress = false },
+            TextWriter.Null,
+            CancellationToken.None);
+
+        Assert.Equal(0, outcome.ExitCode);
+        var countsA = AuditLog.CountByEventType(Path.Combine(dirA, "audit.log"));
+        var countsB = AuditLog.CountByEventType(Path.Combine(dirB, "audit.log"));
+        Assert.True(countsA["order_placed"] >= 100);
+        Assert.Equal(countsA, countsB);
+        Assert.Equal(AuditLog.Pnl(Path.Combine(dirA, "audit.log")), AuditLog.Pnl(Path.Combine(dirB, "audit.log")));
+        Assert.Equal(0, AuditLog.Count(Path.Combine(dirA, "audit.log"), "\"baseAsset\":\"BTC\""));
+    }
+
+    [Fact]
+    public async Task Replaying_a_month_of_bitcoin_trades_nothing()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "cypher-paper-" + Guid.NewGuid().ToString("N"));
+        var file = TestKit.SharedData.Candles("BTC-PERP-1m-2022-01-ftx.csv");
+
+        var outcome = await PaperRun.ExecuteAsync(
+            new PaperRunOptions { Trades = 100, Market = $"replay:XBTUSDTM={file}", RunDirectory = dir, ShowProgress = false, MaxCycles = 2_000 },
+            TextWriter.Null,
+            CancellationToken.None);
+
+        Assert.Equal(0, outcome.Result.Progress.OrdersPlaced);
+        Assert.Equal(0, outcome.Result.Progress.Signals);
+    }
+
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "cypher.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(cli);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
+
+/// <summary>Reads the JSONL audit log the way the operator's grep scripts do.</summary>
+internal static class AuditLog
+{
+    public static SortedDictionary<string, int> CountByEventType(string path)
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(path))
+        {
+            using var doc = JsonDocument.Parse(line);
+            var type = doc.RootElement.GetProperty("eventType").GetString()!;
+            counts[type] = counts.GetValueOrDefault(type) + 1;
+        }
+
+        return counts;
+    }
+
+    public static int Count(string path, string fragment) => File.ReadLines(path).Count(l => l.Contains(fragment, StringComparison.Ordinal));
+
+    public static decimal Pnl(string path) => File.ReadLines(path)
+        .Where(l => l.Contains("\"eventType\":\"trade_executed\"", StringComparison.Ordinal))
+        .Sum(l =>
+        {
+            using var doc = JsonDocument.Parse(l);
+            return doc.RootElement.GetProperty("pnl").GetDecimal();
+        });
+}
