@@ -113,15 +113,17 @@ public sealed class ScanEngine : IDisposable
         {
             state.Tracker ??= new SymbolTracker(state.Symbol, _parameters, _source.IntervalOf(state.Symbol), _maxGapCandles);
             var tracker = state.Tracker;
+            Candle? historyLatest = null;
             if (!state.WarmedUp)
             {
                 var history = await FetchAsync(ct => _source.GetHistoryAsync(state.Symbol, _historyCandles, ct), cancellationToken);
-                Feed(tracker, history, problems);
+                historyLatest = Feed(tracker, history, problems);
                 state.WarmedUp = true;
             }
 
             var batch = await FetchAsync(ct => _source.GetNextAsync(state.Symbol, tracker.LastOpenTime, ct), cancellationToken);
-            var latest = Feed(tracker, batch, problems);
+            // First scan of a live source: when nothing closed since the back-fill, its newest candle is the one to scan.
+            var latest = Feed(tracker, batch, problems) ?? historyLatest;
             state.Ended = batch.EndOfData;
             state.Contract ??= await FetchAsync(ct => _source.GetContractAsync(state.Symbol, ct), cancellationToken);
 
