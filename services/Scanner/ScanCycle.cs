@@ -69,7 +69,7 @@ public sealed partial class ScanCycle : IScanCycle, IDisposable
         {
             var maxCalls = configuration.GetValue("KuCoin:MaxConcurrentCalls", 3);
             var engine = ScannerSetup.CreateEngine(
-                _options, trading.Value, policy, time, maxCalls, services.GetService<IExchange>, Environment.GetEnvironmentVariable("HOSTNAME"), out var selection);
+                _options, trading.Value, policy, time, maxCalls, () => services.GetService<Exchange.KuCoin.KuCoinFuturesExchange>() ?? services.GetService<IExchange>(), Environment.GetEnvironmentVariable("HOSTNAME"), out var selection);
             foreach (var warning in selection.Warnings)
             {
                 LogSymbolSkipped(_logger, warning);

@@ -113,15 +113,17 @@ public sealed class ScanEngine : IDisposable
         {
             state.Tracker ??= new SymbolTracker(state.Symbol, _parameters, _source.IntervalOf(state.Symbol), _maxGapCandles);
             var tracker = state.Tracker;
+            Candle? historyLatest = null;
             if (!state.WarmedUp)
             {
                 var history = await FetchAsync(ct => _source.GetHistoryAsync(state.Symbol, _historyCandles, ct), cancellationToken);
-                Feed(tracker, history, problems);
+                historyLatest = Feed(tracker, history, problems);
                 state.WarmedUp = true;
             }
 
             var batch = await FetchAsync(ct => _source.GetNextAsync(state.Symbol, tracker.LastOpenTime, ct), cancellationToken);
-            var latest = Feed(tracker, batch, problems);
+            // First scan of a live source: when nothing closed since the back-fill, its newest candle is the one to scan.
+            var latest = Feed(tracker, batch, problems) ?? historyLatest;
             state.Ended = batch.EndOfData;
             state.Contract ??= await FetchAsync(ct => _source.GetContractAsync(state.Symbol, ct), cancellationToken);
 
@@ -202,14 +204,45 @@ public sealed class ScanEngine : IDisposable
         timeout.CancelAfter(_fetchTimeout);
         var now = Interlocked.Increment(ref _current);
         InterlockedMax(ref _peak, now);
+        Task<T> call;
         try
         {
-            return await fetch(timeout.Token).WaitAsync(timeout.Token);
+            call = fetch(timeout.Token);
+        }
+        catch
+        {
+            ReleaseSlot();
+            throw;
+        }
+
+        try
+        {
+            return await call.WaitAsync(timeout.Token);
         }
         finally
         {
-            Interlocked.Decrement(ref _current);
+            // An abandoned (timed-out) call keeps its slot until it really ends, so the bound holds for the exchange too.
+            if (call.IsCompleted)
+            {
+                ReleaseSlot();
+            }
+            else
+            {
+                _ = call.ContinueWith(_ => ReleaseSlot(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private void ReleaseSlot()
+    {
+        Interlocked.Decrement(ref _current);
+        try
+        {
             _inFlight.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the engine was disposed while an abandoned call was still winding down
         }
     }
 

@@ -84,6 +84,17 @@ public static class ScanReports
         }
 
         var market = options.ResolveMarket(trading);
+        var limit = request.Cycles ?? (market == MarketKind.Replay ? 0 : 1);
+        if (limit <= 0 && market != MarketKind.Replay)
+        {
+            limit = 1; // simulated and live data never end
+        }
+        if (market == MarketKind.Simulated && options.SimStart is null)
+        {
+            // Simulated candles end at the present: the last step's candle closes at (about) now.
+            options.SimStart = TimeProvider.System.GetUtcNow().AddMinutes(-options.IntervalMinutes * Math.Max(1, limit));
+        }
+
         TimeProvider time = market == MarketKind.KuCoin ? TimeProvider.System : new VirtualClock(TimeProvider.System.GetUtcNow());
         var maxCalls = configuration.GetValue("KuCoin:MaxConcurrentCalls", 3);
         using var engine = ScannerSetup.CreateEngine(options, trading, symbols.CreatePolicy(), time, maxCalls, exchange, Environment.GetEnvironmentVariable("HOSTNAME"), out var selection);
@@ -92,7 +103,6 @@ public static class ScanReports
             throw new InvalidOperationException($"nothing to scan: {string.Join("; ", selection.Warnings.DefaultIfEmpty("no symbol selected"))}");
         }
 
-        var limit = request.Cycles ?? (market == MarketKind.Replay ? 0 : 1);
         var signals = new Dictionary<string, int>(StringComparer.Ordinal);
         var last = new Dictionary<string, SymbolScanResult>(StringComparer.Ordinal);
         var problemsBySymbol = new Dictionary<string, List<string>>(StringComparer.Ordinal);

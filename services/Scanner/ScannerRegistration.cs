@@ -1,5 +1,7 @@
 using CypherScoping.Domain;
+using CypherScoping.Exchange.KuCoin;
 using CypherScoping.Scanner.Workers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -17,6 +19,15 @@ public static class ScannerRegistration
             .Bind(builder.Configuration.GetSection(ScannerOptions.SectionName))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ScannerOptions>, ScannerOptionsValidator>();
+        var options = builder.Configuration.GetSection(ScannerOptions.SectionName).Get<ScannerOptions>() ?? new ScannerOptions();
+        var trading = builder.Configuration.GetSection(TradingOptions.SectionName).Get<TradingOptions>() ?? new TradingOptions();
+        if (ScannerOptions.ParseMarket(options.Market ?? string.Empty) == MarketKind.KuCoin || (string.IsNullOrWhiteSpace(options.Market) && !trading.IsSimulation))
+        {
+            // Market data from KuCoin's public klines (the scanner prefers the KuCoin client even when a paper
+            // exchange is the IExchange of a one-process paper run).
+            builder.Services.AddKuCoinExchange(builder.Configuration);
+        }
+
         builder.Services.AddSingleton<ScanCycle>();
         builder.Services.AddSingleton<IScanCycle>(sp => sp.GetRequiredService<ScanCycle>());
         builder.Services.AddHostedService<ScannerWorker>();

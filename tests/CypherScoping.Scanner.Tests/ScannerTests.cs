@@ -3,6 +3,7 @@ using CypherScoping.Domain;
 using CypherScoping.Scanner.Domain;
 using CypherScoping.Scanner.Market;
 using CypherScoping.TestKit;
+using Microsoft.Extensions.Configuration;
 using Xunit.Abstractions;
 
 namespace CypherScoping.Scanner.Tests;
@@ -376,5 +377,39 @@ public class ScannerTests(ITestOutputHelper output)
         Assert.Equal(MarketKind.KuCoin, new ScannerOptions().ResolveMarket(new TradingOptions { Mode = TradingMode.Live }));
         Assert.Equal(MarketKind.KuCoin, new ScannerOptions().ResolveMarket(new TradingOptions { Simulation = false }));
         Assert.Equal(MarketKind.Replay, new ScannerOptions { Market = "replay" }.ResolveMarket(new TradingOptions()));
+    }
+}
+
+public class ScanReportsTests
+{
+    [Fact]
+    public async Task Analyze_report_gives_indicators_breakdown_and_a_stop_on_the_right_side()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(ScanReports.Overrides(new ScanRequest { Market = "replay:" + ScannerTestKit.Map("SOLUSDTM", "SOL-USDT-1h-2024-09_10-binance.csv"), Symbols = ["sol/usdt"] }))
+            .Build();
+        var report = await ScanReports.RunAsync(configuration, new ScanRequest(), () => null, CancellationToken.None);
+        var s = Assert.Single(report.Symbols);
+        Assert.Equal("SOLUSDTM", s.Symbol);
+        Assert.Equal(1000, s.Candles);
+        Assert.True(s.Ready);
+        Assert.Equal(14, s.Indicators.Count);
+        Assert.All(s.Indicators.Values, v => Assert.NotNull(v));
+        Assert.Equal((double)s.Score!.Value, s.Breakdown.Values.Sum(), 1);
+        Assert.True(s.SignalsDuringRun > 0);
+        if (s.WouldSignal is { } w)
+        {
+            Assert.True(w.Side == Contracts.PositionSide.Long ? w.StopLoss < w.EntryPrice : w.StopLoss > w.EntryPrice);
+        }
+    }
+
+    [Fact]
+    public async Task Analyze_refuses_a_denied_symbol()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(ScanReports.Overrides(new ScanRequest { Market = "sim", Symbols = ["XBTUSDTM"] }))
+            .Build();
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ScanReports.RunAsync(configuration, new ScanRequest(), () => null, CancellationToken.None));
+        Assert.Contains("E_SYMBOL_DENIED", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -3,16 +3,19 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CypherScoping.Exchange;
+using CypherScoping.Exchange.KuCoin;
 using CypherScoping.Scanner;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CypherScoping.Cli.Commands;
 
 /// <summary>`cypher scan` and `cypher analyze`: run the scanner's own code on sim, replay or KuCoin data; never send an order.</summary>
 public static class ScanCommands
 {
-    /// <summary>How the CLI gets the KuCoin client for --market kucoin (set by the code that wires the exchange).</summary>
-    public static Func<IConfiguration, IExchange?>? ExchangeFactory { get; set; }
+    /// <summary>How the CLI gets the KuCoin client for --market kucoin (default: the real client from configuration).</summary>
+    public static Func<IConfiguration, IExchange?>? ExchangeFactory { get; set; } = configuration =>
+        new ServiceCollection().AddLogging().AddKuCoinExchange(configuration).BuildServiceProvider().GetRequiredService<IExchange>();
 
     private static readonly JsonSerializerOptions Json = new()
     {
