@@ -53,6 +53,7 @@ public sealed class PaperProgress : IPublishObserver
     public decimal RealizedPnl { get; private set; }
     public decimal? Equity { get; private set; }
     public int Signals { get; private set; }
+    public string? HaltReason { get; private set; }
 
     public Task PrePublish<T>(PublishContext<T> context)
         where T : class
@@ -99,6 +100,9 @@ public sealed class PaperProgress : IPublishObserver
                 case Contracts.Signals.SignalGenerated:
                     Signals++;
                     break;
+                case TradingStateChanged changed:
+                    HaltReason = changed.State == TradingState.Halted ? changed.Reason : null;
+                    break;
             }
         }
 
@@ -138,6 +142,7 @@ public static class PaperRun
             var summary =
                 $"Paper run finished after {result.Cycles} scan steps{(result.DataEnded ? " (end of data)" : string.Empty)}: " +
                 $"{p.OrdersPlaced} orders, {p.Wins + p.Losses} closed trades, net PnL {p.RealizedPnl:0.00} USDT, equity {p.Equity:0.00} USDT.{Environment.NewLine}" +
+                (p.HaltReason is null ? string.Empty : $"Stopped early: trading was HALTED ({p.HaltReason}).{Environment.NewLine}") +
                 $"Run directory: {result.RunDirectory}{Environment.NewLine}Audit log:     {result.AuditLogPath}{Environment.NewLine}{Environment.NewLine}" +
                 gate.ToText();
             var clean = p.ExchangeErrors == 0 && p.OrdersRejected == 0 && p.DeniedAssetOrders == 0;
@@ -186,6 +191,8 @@ public static class PaperRun
             ["Scanner:Seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Scanner:AutoRun"] = live ? "true" : "false",
             ["Executor:Concurrency"] = "1", // one message at a time: a seeded run must not depend on thread timing
+            ["Risk:ClockTickSeconds"] = "0", // no wall-clock housekeeping: every message advances Risk's clock
+            ["Audit:HealthReportEnabled"] = "false",
             ["Scanner:SimStart"] = SimulatedStart.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:Level"] = baseConfig["Logging:Level"] is { Length: > 0 } level ? level : "error",
         };
@@ -253,6 +260,11 @@ public static class PaperRun
             {
                 dataEnded = true;
                 break;
+            }
+
+            if (progress.HaltReason is not null)
+            {
+                break; // Halted needs an operator's `cypher resume`: no further order can come from this run
             }
 
             if (delay > TimeSpan.Zero)

@@ -15,7 +15,7 @@ public class PaperRunTests
         var dirB = Path.Combine(Path.GetTempPath(), "cypher-paper-" + Guid.NewGuid().ToString("N"));
 
         // Run 1: the real command line, as an operator types it.
-        var (exitCode, stdout, stderr) = await RunCliAsync("paper", "--trades", "100", "--seed", "1", "--run-dir", dirA, "--json");
+        var (exitCode, stdout, stderr) = await RunCliAsync("paper", "--trades", "100", "--seed", "2", "--run-dir", dirA, "--json");
         Assert.True(exitCode == 0, $"cypher paper exited {exitCode}: {stderr}");
         using var gate = JsonDocument.Parse(stdout);
         var criteria = gate.RootElement.GetProperty("criteria").EnumerateArray().ToDictionary(c => c.GetProperty("key").GetString()!, c => c);
@@ -27,7 +27,7 @@ public class PaperRunTests
 
         // Run 2: same seed through the same code in-process; the audit trail must tell the same story.
         var outcome = await PaperRun.ExecuteAsync(
-            new PaperRunOptions { Trades = 100, Seed = 1, RunDirectory = dirB, ShowProgress = false },
+            new PaperRunOptions { Trades = 100, Seed = 2, RunDirectory = dirB, ShowProgress = false },
             TextWriter.Null,
             CancellationToken.None);
 
@@ -38,6 +38,25 @@ public class PaperRunTests
         Assert.Equal(countsA, countsB);
         Assert.Equal(AuditLog.Pnl(Path.Combine(dirA, "audit.log")), AuditLog.Pnl(Path.Combine(dirB, "audit.log")));
         Assert.Equal(0, AuditLog.Count(Path.Combine(dirA, "audit.log"), "\"baseAsset\":\"BTC\""));
+    }
+
+    [Fact]
+    public async Task A_run_whose_market_trips_the_drawdown_breaker_stops_halted_instead_of_trading_on()
+    {
+        // Seed 1's simulated market loses 15 % within the first orders: the drawdown breaker must halt trading
+        // (invariant 4) and the run must stop there, not keep placing orders.
+        var outcome = await PaperRun.ExecuteAsync(
+            new PaperRunOptions { Trades = 100, Seed = 1, RunDirectory = Path.Combine(Path.GetTempPath(), "cypher-paper-" + Guid.NewGuid().ToString("N")), ShowProgress = false },
+            TextWriter.Null,
+            CancellationToken.None);
+
+        Assert.NotNull(outcome.Result.Progress.HaltReason);
+        Assert.Contains("drawdown", outcome.Result.Progress.HaltReason, StringComparison.Ordinal);
+        Assert.True(outcome.Result.Progress.OrdersPlaced < 100);
+        Assert.Contains("HALTED", outcome.Summary, StringComparison.Ordinal);
+        var log = Path.Combine(outcome.Result.RunDirectory, "audit.log");
+        var haltedAt = File.ReadLines(log).Select((line, i) => (line, i)).First(x => x.line.Contains("\"status\":\"tripped\"", StringComparison.Ordinal) && x.line.Contains("drawdown breaker", StringComparison.Ordinal)).i;
+        Assert.DoesNotContain(File.ReadLines(log).Skip(haltedAt + 1), l => l.Contains("\"eventType\":\"order_placed\"", StringComparison.Ordinal) && !l.Contains("\"reduceOnly\":true", StringComparison.Ordinal));
     }
 
     [Fact]
