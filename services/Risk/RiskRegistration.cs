@@ -16,6 +16,13 @@ public static class RiskRegistration
 {
     public const string ServiceName = "risk";
 
+    /// <summary>
+    /// Every Risk consumer shares one ordered queue, one message at a time: Risk is a single-writer state machine, and
+    /// fills, snapshots, breakers and signals must be applied in the order they happened, not in whichever queue
+    /// wins a race.
+    /// </summary>
+    public const string StateQueue = "state";
+
     public static IHostApplicationBuilder AddRisk(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RiskOptions>()
@@ -36,16 +43,16 @@ public static class RiskRegistration
         builder.Services.AddHostedService<RiskClockWorker>();
 
         var s = builder.Services;
-        s.AddCypherConsumer<SignalGeneratedConsumer, SignalGeneratedConsumerDefinition>(ServiceName);
-        s.AddCypherConsumer<AccountSnapshotConsumer>(ServiceName);
-        s.AddCypherConsumer<PositionClosedConsumer>(ServiceName);
-        s.AddCypherConsumer<ExchangeErrorOccurredConsumer>(ServiceName);
-        s.AddCypherConsumer<HaltTradingConsumer>(ServiceName);
-        s.AddCypherConsumer<ResumeTradingConsumer>(ServiceName);
-        s.AddCypherConsumer<DecideApprovalConsumer>(ServiceName);
-        s.AddCypherConsumer<ChangeRiskProfileConsumer>(ServiceName);
-        s.AddCypherConsumer<ReconciliationMismatchDetectedConsumer>(ServiceName);
-        s.AddCypherConsumer<MarketPriceConsumer>(ServiceName);
+        s.AddCypherConsumer<SignalGeneratedConsumer, SignalGeneratedConsumerDefinition>(ServiceName, StateQueue);
+        s.AddCypherConsumer<AccountSnapshotConsumer>(ServiceName, StateQueue);
+        s.AddCypherConsumer<PositionClosedConsumer>(ServiceName, StateQueue);
+        s.AddCypherConsumer<ExchangeErrorOccurredConsumer>(ServiceName, StateQueue);
+        s.AddCypherConsumer<HaltTradingConsumer>(ServiceName, StateQueue);
+        s.AddCypherConsumer<ResumeTradingConsumer>(ServiceName, StateQueue);
+        s.AddCypherConsumer<DecideApprovalConsumer>(ServiceName, StateQueue);
+        s.AddCypherConsumer<ChangeRiskProfileConsumer>(ServiceName, StateQueue);
+        s.AddCypherConsumer<ReconciliationMismatchDetectedConsumer>(ServiceName, StateQueue);
+        s.AddCypherConsumer<MarketPriceConsumer>(ServiceName, StateQueue);
         return builder;
     }
 

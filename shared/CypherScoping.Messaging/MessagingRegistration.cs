@@ -8,9 +8,10 @@ using Microsoft.Extensions.Hosting;
 namespace CypherScoping.Messaging;
 
 /// <summary>A consumer a service contributes to the bus, with its service-prefixed queue.</summary>
-public sealed record ConsumerEntry(string Service, Type Consumer, Type? Definition)
+public sealed record ConsumerEntry(string Service, Type Consumer, Type? Definition, string? SharedQueue = null)
 {
-    public string QueueName => QueueNames.For(Service, Consumer);
+    /// <summary>The consumer's own queue, or the ordered queue it shares with the service's other consumers.</summary>
+    public string QueueName => SharedQueue is null ? QueueNames.For(Service, Consumer) : $"{Service}-{SharedQueue}";
 }
 
 /// <summary>Collects consumers from every Add&lt;Service&gt;() so one bus can host one or all services.</summary>
@@ -80,18 +81,23 @@ public sealed class BadMessageException(string message) : Exception(message);
 public static class MessagingRegistration
 {
     /// <summary>Contribute a consumer (with an optional definition) to the bus under the service's queue prefix.</summary>
-    public static IServiceCollection AddCypherConsumer<TConsumer>(this IServiceCollection services, string service)
+    /// <param name="sharedQueue">
+    /// Put the consumer on one ordered queue (`service-sharedQueue`, one message at a time) with the service's other
+    /// consumers of that queue: messages of different types are then handled in the order they were published
+    /// (a single-writer state machine such as Risk needs this).
+    /// </param>
+    public static IServiceCollection AddCypherConsumer<TConsumer>(this IServiceCollection services, string service, string? sharedQueue = null)
         where TConsumer : class, IConsumer =>
-        services.AddCypherConsumer(service, typeof(TConsumer), null);
+        services.AddCypherConsumer(service, typeof(TConsumer), null, sharedQueue);
 
-    public static IServiceCollection AddCypherConsumer<TConsumer, TDefinition>(this IServiceCollection services, string service)
+    public static IServiceCollection AddCypherConsumer<TConsumer, TDefinition>(this IServiceCollection services, string service, string? sharedQueue = null)
         where TConsumer : class, IConsumer
         where TDefinition : class, IConsumerDefinition<TConsumer> =>
-        services.AddCypherConsumer(service, typeof(TConsumer), typeof(TDefinition));
+        services.AddCypherConsumer(service, typeof(TConsumer), typeof(TDefinition), sharedQueue);
 
-    public static IServiceCollection AddCypherConsumer(this IServiceCollection services, string service, Type consumer, Type? definition)
+    public static IServiceCollection AddCypherConsumer(this IServiceCollection services, string service, Type consumer, Type? definition, string? sharedQueue = null)
     {
-        Registry(services).Add(new ConsumerEntry(service, consumer, definition));
+        Registry(services).Add(new ConsumerEntry(service, consumer, definition, sharedQueue));
         return services;
     }
 
@@ -127,7 +133,14 @@ public static class MessagingRegistration
             {
                 var consumer = entry.Definition is null ? x.AddConsumer(entry.Consumer) : x.AddConsumer(entry.Consumer, entry.Definition);
                 var queue = (options.EntityPrefix ?? string.Empty) + entry.QueueName;
-                consumer.Endpoint(e => e.Name = queue);
+                consumer.Endpoint(e =>
+                {
+                    e.Name = queue;
+                    if (entry.SharedQueue is not null)
+                    {
+                        e.ConcurrentMessageLimit = 1;
+                    }
+                });
             }
 
             configure?.Invoke(x);
