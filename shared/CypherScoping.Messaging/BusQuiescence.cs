@@ -100,26 +100,12 @@ public sealed class BusQuiescence : IPublishObserver, IReceiveObserver
     }
 
     public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType)
-        where T : class
-    {
-        // Brokers do not always expose the message id on the raw receive context; the consume context has it.
-        if (context.MessageId is { } id)
-        {
-            _pending.TryRemove((id, QueueOf(context.ReceiveContext.InputAddress)), out _);
-        }
-
-        return Task.CompletedTask;
-    }
+        where T : class => Task.CompletedTask; // not here: the outbox publishes after the consumer, before PostReceive
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception)
         where T : class
     {
         Interlocked.Increment(ref _faults);
-        if (context.MessageId is { } id)
-        {
-            _pending.TryRemove((id, QueueOf(context.ReceiveContext.InputAddress)), out _);
-        }
-
         return Task.CompletedTask;
     }
 
