@@ -129,6 +129,19 @@ public static class PaperRun
     /// <summary>Simulated markets start here (virtual time), so audit timestamps read like real dates.</summary>
     public static readonly DateTimeOffset SimulatedStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// What a stepped run needs to be deterministic: the driver steps the scanner, each service handles one message at
+    /// a time, and nothing runs on a wall-clock timer.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> SteppedSettings { get; } = new Dictionary<string, string?>
+    {
+        ["Scanner:AutoRun"] = "false",
+        ["Scanner:SimStart"] = SimulatedStart.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["Executor:Concurrency"] = "1",
+        ["Risk:ClockTickSeconds"] = "0",
+        ["Audit:HealthReportEnabled"] = "false",
+    };
+
     public sealed record Outcome(PaperRunResult Result, GateReport Gate, string Summary, int ExitCode);
 
     /// <summary>Run, stop the host, compute the paper gate from the audit trail.</summary>
@@ -190,12 +203,13 @@ public static class PaperRun
             ["Scanner:Replay"] = replay ? options.Market["replay:".Length..] : null,
             ["Scanner:Seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Scanner:AutoRun"] = live ? "true" : "false",
-            ["Executor:Concurrency"] = "1", // one message at a time: a seeded run must not depend on thread timing
-            ["Risk:ClockTickSeconds"] = "0", // no wall-clock housekeeping: every message advances Risk's clock
-            ["Audit:HealthReportEnabled"] = "false",
-            ["Scanner:SimStart"] = SimulatedStart.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:Level"] = baseConfig["Logging:Level"] is { Length: > 0 } level ? level : "error",
         };
+        foreach (var (key, value) in SteppedSettings.Where(kv => !live || !kv.Key.StartsWith("Scanner:", StringComparison.Ordinal)))
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in options.Overrides)
         {
             settings[key] = value;

@@ -41,12 +41,12 @@ public class DistributedRunTests
         settings["Trading:Simulation"] = "true";
         settings["Scanner:Market"] = "sim";
         settings["Scanner:Seed"] = "7";
-        settings["Scanner:AutoRun"] = "false";
-        settings["Scanner:SimStart"] = PaperRun.SimulatedStart.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         settings["Logging:Level"] = "error";
-        settings["Executor:Concurrency"] = "1";
-        settings["Risk:ClockTickSeconds"] = "0";
-        settings["Audit:HealthReportEnabled"] = "false";
+        foreach (var (k, v) in PaperRun.SteppedSettings)
+        {
+            settings[k] = v;
+        }
+
         settings["Audit:LogPath"] = Path.Combine(inProcessDir, "distributed-audit.log");
 
         var clock = new VirtualClock(PaperRun.SimulatedStart);
