@@ -120,6 +120,11 @@ public static class ScanCommands
                 Console.WriteLine($"error: {s.Error}");
             }
 
+            if (parse.GetValue(dryRun) && s.WouldSignal is { } signal && s.Contract is { } terms)
+            {
+                Console.WriteLine(DryRunSizing.Describe(CommonOptions.LoadConfiguration(parse), signal, terms));
+            }
+
             Console.WriteLine("dry run: no order was sent.");
             PrintWarnings(report);
             return s.Error is null ? ExitCodes.Ok : ExitCodes.Unreachable;
@@ -165,5 +170,23 @@ public static class ScanCommands
         {
             Console.Error.WriteLine($"warning: {s.Symbol}: {s.Problems.Count} bad candle(s) skipped (E_BAD_MARKET_DATA), first: {s.Problems[0]}");
         }
+    }
+}
+
+/// <summary>`analyze --dry-run`: the order Risk would size for a signal, with Risk's own sizing code and the active profile.</summary>
+public static class DryRunSizing
+{
+    public static string Describe(Microsoft.Extensions.Configuration.IConfiguration configuration, CypherScoping.Scanner.Domain.TradeSignal signal, CypherScoping.Contracts.ContractTerms terms)
+    {
+        var options = Microsoft.Extensions.Configuration.ConfigurationBinder.Get<CypherScoping.Risk.Domain.RiskOptions>(configuration.GetSection(CypherScoping.Risk.Domain.RiskOptions.SectionName)) ?? new CypherScoping.Risk.Domain.RiskOptions();
+        var live = string.Equals(configuration["Trading:Mode"], "live", StringComparison.OrdinalIgnoreCase);
+        var profile = options.Profile ?? (live ? "live-conservative" : "paper");
+        var limits = CypherScoping.Risk.Domain.RiskLimits.Resolve(options, profile, CypherScoping.Risk.Domain.RiskProfiles.FirstRampDay(profile));
+        var equity = decimal.TryParse(configuration["Paper:InitialEquity"], NumberStyles.Float, CultureInfo.InvariantCulture, out var e) ? e : 10_000m;
+        var sizing = CypherScoping.Risk.Domain.PositionSizer.Size(new CypherScoping.Risk.Domain.SizingRequest(
+            equity, 0m, signal.Side, signal.EntryPrice, signal.StopLoss, terms, limits.MaxRiskPerTrade, limits.MaxExposureRatio, limits.MinPositionSize, limits.LeverageCap));
+        return sizing.Order is { } o
+            ? string.Create(CultureInfo.InvariantCulture, $"risk would size ({profile}, equity {equity}): {o.Lots} lots = {o.SizeBase} base, {o.Leverage}x, notional {o.Notional:0.##}, margin {o.InitialMargin:0.##}, loss at stop {o.LossAtStop:0.##} of budget {o.RiskBudget:0.##}")
+            : $"risk would deny ({profile}): {sizing.ErrorCode} {sizing.Reason}";
     }
 }
