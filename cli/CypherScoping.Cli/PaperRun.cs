@@ -267,7 +267,7 @@ public static class PaperRun
             await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), cancellationToken);
             if (options.ShowProgress && cycles % 10 == 0)
             {
-                await progressOut.WriteAsync($"\r{Bar(progress.OrdersPlaced, options.Trades)} {progress.Line(options.Trades)}   ");
+                await progressOut.WriteAsync(ProgressLine(progress, options.Trades));
             }
 
             if (!result.MoreData)
@@ -290,7 +290,7 @@ public static class PaperRun
         await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), cancellationToken);
         if (options.ShowProgress)
         {
-            await progressOut.WriteLineAsync($"\r{Bar(progress.OrdersPlaced, options.Trades)} {progress.Line(options.Trades)}   ");
+            await progressOut.WriteLineAsync(ProgressLine(progress, options.Trades));
         }
 
         return (cycles, dataEnded);
@@ -308,7 +308,7 @@ public static class PaperRun
                 seconds++;
                 if (options.ShowProgress)
                 {
-                    await progressOut.WriteAsync($"\r{Bar(progress.OrdersPlaced, options.Trades)} {progress.Line(options.Trades)}   ");
+                    await progressOut.WriteAsync(ProgressLine(progress, options.Trades));
                 }
             }
         }
@@ -334,6 +334,8 @@ public static class PaperRun
 
         return TimeSpan.FromMinutes(intervalMinutes) / factor;
     }
+
+    private static string ProgressLine(PaperProgress progress, int target) => $"\r{Bar(progress.OrdersPlaced, target)} {progress.Line(target)}   ";
 
     private static string Bar(int value, int target)
     {

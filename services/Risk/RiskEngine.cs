@@ -93,19 +93,7 @@ public sealed partial class RiskEngine : IDisposable
     public Task<IReadOnlyList<ICypherMessage>> DecideSignalAsync(SignalGenerated signal, CancellationToken ct = default) =>
         RunAsync("signal-generated", signal.SignalId.ToString("D"), async s =>
         {
-            var account = await _store.LoadAccountAsync(s.Connection, s.Transaction);
-            var reserved = await _store.ReservedMarginAsync(s.Connection, s.Transaction, s.Now, account);
-            var today = await _store.GetDayAsync(s.Connection, s.Transaction, s.Today);
-            var decision = RiskDecider.Decide(signal, new RiskContext
-            {
-                State = s.State,
-                Account = account,
-                Limits = s.Limits,
-                Policy = _policy,
-                Now = s.Now,
-                EntriesToday = today.Entries,
-                ReservedMargin = reserved,
-            });
+            var decision = await DecideWithAccountAsync(s, signal, approvalId: null);
             await ApplyAsync(s, signal, decision);
             if (decision.Kind == DecisionKind.ApprovalRequested && decision.ApprovalRequest is { } request)
             {
@@ -240,21 +228,7 @@ public sealed partial class RiskEngine : IDisposable
                 return;
             }
 
-            var account = await _store.LoadAccountAsync(s.Connection, s.Transaction);
-            var reserved = await _store.ReservedMarginAsync(s.Connection, s.Transaction, s.Now, account);
-            var today = await _store.GetDayAsync(s.Connection, s.Transaction, s.Today);
-            var decision = RiskDecider.Decide(signal, new RiskContext
-            {
-                State = s.State,
-                Account = account,
-                Limits = s.Limits,
-                Policy = _policy,
-                Now = s.Now,
-                EntriesToday = today.Entries,
-                ReservedMargin = reserved,
-                ApprovedByHuman = true,
-                ApprovalId = approval.ApprovalId,
-            });
+            var decision = await DecideWithAccountAsync(s, signal, approval.ApprovalId);
             if (decision.Kind == DecisionKind.Approved)
             {
                 await _store.UpdateApprovalAsync(s.Connection, s.Transaction, approval.ApprovalId, ApprovalStatus.Approved, s.Now, command.DecidedBy, null, command.Reason);
@@ -375,6 +349,26 @@ public sealed partial class RiskEngine : IDisposable
             StateChangedAt = now,
             RampEvaluatedDay = DateOnly.FromDateTime(now.UtcDateTime),
         };
+    }
+
+    /// <summary>The decision for a signal against the stored account, reserved margin and today's entries (approvalId: a human approved it).</summary>
+    private async Task<RiskDecision> DecideWithAccountAsync(Session s, SignalGenerated signal, Guid? approvalId)
+    {
+        var account = await _store.LoadAccountAsync(s.Connection, s.Transaction);
+        var reserved = await _store.ReservedMarginAsync(s.Connection, s.Transaction, s.Now, account);
+        var today = await _store.GetDayAsync(s.Connection, s.Transaction, s.Today);
+        return RiskDecider.Decide(signal, new RiskContext
+        {
+            State = s.State,
+            Account = account,
+            Limits = s.Limits,
+            Policy = _policy,
+            Now = s.Now,
+            EntriesToday = today.Entries,
+            ReservedMargin = reserved,
+            ApprovedByHuman = approvalId is not null,
+            ApprovalId = approvalId,
+        });
     }
 
     private async Task<IReadOnlyList<ICypherMessage>> RunAsync(
