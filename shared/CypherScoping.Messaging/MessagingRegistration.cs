@@ -113,6 +113,20 @@ public static class MessagingRegistration
         return registry;
     }
 
+    /// <summary>The concurrency limit of a definition-configured consumer's own queue (null: the transport default).</summary>
+    private static int? EndpointLimit(IServiceProvider services, ConsumerRegistry registry, MessagingOptions options, string endpointName)
+    {
+        var entry = registry.Entries.FirstOrDefault(e => e.SharedQueue is null && e.Definition is not null
+            && string.Equals((options.EntityPrefix ?? string.Empty) + e.QueueName, endpointName, StringComparison.Ordinal));
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var definition = services.GetService(typeof(IConsumerDefinition<>).MakeGenericType(entry.Consumer)) as IConsumerDefinition;
+        return definition?.ConcurrentMessageLimit;
+    }
+
     /// <summary>
     /// The one call that configures MassTransit: call it after every Add&lt;Service&gt;(). Transport from
     /// Messaging:Transport (InMemory | RabbitMq), retry for transient faults, the in-memory outbox (nothing is
@@ -145,8 +159,16 @@ public static class MessagingRegistration
 
             configure?.Invoke(x);
 
-            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
+                // A consumer definition's limit bounds only the consumer; the outbox publishes after it returns, so two
+                // messages handled "one at a time" could still publish concurrently and reach other services out of
+                // order. The same limit on the endpoint covers the whole receive, outbox included.
+                if (EndpointLimit(context, registry, options, name) is { } limit)
+                {
+                    endpoint.ConcurrentMessageLimit = limit;
+                }
+
                 endpoint.UseMessageRetry(r =>
                 {
                     r.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200));

@@ -16,7 +16,7 @@ namespace CypherScoping.Integration.Tests;
 
 /// <summary>
 /// The five services as separate hosts over real RabbitMQ and PostgreSQL, stepped like the one-process paper run
-/// with the same seed: the same market, the same signals, and a clean trail.
+/// with the same seed, give the same audit counts by event type as the in-process run, and a clean trail.
 /// </summary>
 public class DistributedRunTests
 {
@@ -89,19 +89,18 @@ public class DistributedRunTests
 
             Assert.Equal(inProcess.Result.Cycles, cycles);
             Assert.True(expected.GetValueOrDefault("order_placed") > 0, "the in-process run placed no order: nothing to compare");
-            // The market side is identical event for event. The trading side is not yet: over RabbitMQ the order in
-            // which Risk sees fills, snapshots and signals still differs from the in-memory bus (a known gap, tracked
-            // as an issue), so only its safety properties are compared: no errors, no faults, no bitcoin order.
-            foreach (var type in new[] { "market_scan", "signal_generated" })
-            {
-                Assert.Equal(expected.GetValueOrDefault(type), actual.GetValueOrDefault(type));
-            }
 
-            Assert.True(actual.GetValueOrDefault("order_placed") > 0, "the distributed run placed no order");
+            // Start-up events differ by design (five hosts announce themselves, one process announces once).
+            string[] startup = ["service_started", "config_loaded"];
+            var expectedTrail = expected.Where(kv => !startup.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            var actualTrail = actual.Where(kv => !startup.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            Assert.Equal(
+                string.Join(Environment.NewLine, expectedTrail.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")),
+                string.Join(Environment.NewLine, actualTrail.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")));
+
             foreach (var bad in new[] { "exchange_error", "message_fault", "duplicate_order_blocked" })
             {
                 Assert.Equal(0, actual.GetValueOrDefault(bad));
-                Assert.Equal(0, expected.GetValueOrDefault(bad));
             }
 
             Assert.Equal(0, progress.DeniedAssetOrders);
