@@ -110,7 +110,7 @@ public sealed class SimulatedPriceModel
     private readonly decimal _tick;
     private double _price;
     private double _variance;
-    private double _lastReturn;
+    private double _lastShock;
     private int _regime;
 
     public SimulatedPriceModel(ulong seed, string symbol, decimal tickSize, TimeSpan interval, double annualVolatility = 0.8)
@@ -139,12 +139,16 @@ public sealed class SimulatedPriceModel
             _regime = (_regime + 1 + (int)(_random.NextDouble() * 2)) % 3;
         }
 
-        _variance = (_baseVariance * (1 - Alpha - Beta)) + (Alpha * _lastReturn * _lastReturn) + (Beta * _variance);
-        var sigma = Math.Sqrt(_variance) * (_regime == 0 ? 0.85 : 1.15);
+        // GARCH(1,1) on the innovation alone: the regime's scale and drift stay out of the recursion, so the variance
+        // reverts to the configured level (feeding the scaled return back in made trend regimes explosive).
+        _variance = (_baseVariance * (1 - Alpha - Beta)) + (Alpha * _lastShock * _lastShock) + (Beta * _variance);
+        var shock = Math.Sqrt(_variance) * _random.NextGaussian();
+        _lastShock = shock;
+        var scale = _regime == 0 ? 0.85 : 1.15;
+        var sigma = Math.Sqrt(_variance) * scale;
         var drift = _regime switch { 1 => 0.15 * sigma, 2 => -0.15 * sigma, _ => 0.0 };
         drift -= 0.002 * Math.Log(_price / _anchor);
-        var r = drift + (sigma * _random.NextGaussian());
-        _lastReturn = r;
+        var r = drift + (scale * shock);
 
         var open = _price;
         var close = open * Math.Exp(r);
