@@ -87,10 +87,16 @@ public static class ScanCommands
             }
 
             var s = report.Symbols.Single();
+            var dry = parse.GetValue(dryRun) && s.WouldSignal is { } wouldSignal && s.Contract is { } contract
+                ? await DryRunOrderAsync(CommonOptions.LoadConfiguration(parse, ScanReports.Overrides(request)), report.Market, s.Symbol, wouldSignal, contract, ct)
+                : null;
+            var exitCode = s.Error is not null ? ExitCodes.Unreachable
+                : dry?.KuCoinTest is { Accepted: false } failed ? (failed.Answered ? ExitCodes.Failed : ExitCodes.Unreachable)
+                : ExitCodes.Ok;
             if (parse.GetValue(CommonOptions.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { report.Market, report.Strategy, report.ParameterHash, report.Cycles, DryRun = true, OrderSent = false, Analysis = s }, Json));
-                return s.Error is null ? ExitCodes.Ok : ExitCodes.Unreachable;
+                Console.WriteLine(JsonSerializer.Serialize(new { report.Market, report.Strategy, report.ParameterHash, report.Cycles, DryRun = true, OrderSent = false, Analysis = s, DryRunOrder = dry }, Json));
+                return exitCode;
             }
 
             Console.WriteLine($"{s.Symbol} ({s.BaseAsset}) · market {report.Market} · strategy {report.Strategy} #{report.ParameterHash}");
@@ -120,14 +126,14 @@ public static class ScanCommands
                 Console.WriteLine($"error: {s.Error}");
             }
 
-            if (parse.GetValue(dryRun) && s.WouldSignal is { } signal && s.Contract is { } terms)
+            if (dry is not null)
             {
-                Console.WriteLine(DryRunSizing.Describe(CommonOptions.LoadConfiguration(parse), signal, terms));
+                Console.WriteLine(DryRunSizing.Text(dry));
             }
 
             Console.WriteLine("dry run: no order was sent.");
             PrintWarnings(report);
-            return s.Error is null ? ExitCodes.Ok : ExitCodes.Unreachable;
+            return exitCode;
         });
         root.Subcommands.Add(analyze);
     }
@@ -159,6 +165,32 @@ public static class ScanCommands
         }
     }
 
+    /// <summary>Risk's sizing; on KuCoin with real credentials, sized from the account and validated by KuCoin's test endpoint.</summary>
+    private static async Task<DryRunOrder> DryRunOrderAsync(IConfiguration configuration, string market, string symbol, Scanner.Domain.TradeSignal signal, Contracts.ContractTerms terms, CancellationToken ct)
+    {
+        if (!string.Equals(market, "kucoin", StringComparison.OrdinalIgnoreCase))
+        {
+            return DryRunSizing.Size(configuration, signal, terms, null);
+        }
+
+        if (!DryRunSizing.HasCredentials(configuration) || ExchangeFactory?.Invoke(configuration) is not { } exchange)
+        {
+            return DryRunSizing.Size(configuration, signal, terms, null) with
+            {
+                Note = "not checked with KuCoin: set KUCOIN_API_KEY, KUCOIN_API_SECRET and KUCOIN_API_PASSPHRASE to validate the order with POST /api/v1/orders/test",
+            };
+        }
+
+        try
+        {
+            return await DryRunSizing.CheckWithKuCoinAsync(configuration, exchange, symbol, signal, terms, ct);
+        }
+        finally
+        {
+            (exchange as IDisposable)?.Dispose();
+        }
+    }
+
     private static void PrintWarnings(ScanReport report)
     {
         foreach (var warning in report.Warnings)
@@ -170,23 +202,5 @@ public static class ScanCommands
         {
             Console.Error.WriteLine($"warning: {s.Symbol}: {s.Problems.Count} bad candle(s) skipped (E_BAD_MARKET_DATA), first: {s.Problems[0]}");
         }
-    }
-}
-
-/// <summary>`analyze --dry-run`: the order Risk would size for a signal, with Risk's own sizing code and the active profile.</summary>
-public static class DryRunSizing
-{
-    public static string Describe(Microsoft.Extensions.Configuration.IConfiguration configuration, CypherScoping.Scanner.Domain.TradeSignal signal, CypherScoping.Contracts.ContractTerms terms)
-    {
-        var options = Microsoft.Extensions.Configuration.ConfigurationBinder.Get<CypherScoping.Risk.Domain.RiskOptions>(configuration.GetSection(CypherScoping.Risk.Domain.RiskOptions.SectionName)) ?? new CypherScoping.Risk.Domain.RiskOptions();
-        var live = string.Equals(configuration["Trading:Mode"], "live", StringComparison.OrdinalIgnoreCase);
-        var profile = options.Profile ?? (live ? "live-conservative" : "paper");
-        var limits = CypherScoping.Risk.Domain.RiskLimits.Resolve(options, profile, CypherScoping.Risk.Domain.RiskProfiles.FirstRampDay(profile));
-        var equity = decimal.TryParse(configuration["Paper:InitialEquity"], NumberStyles.Float, CultureInfo.InvariantCulture, out var e) ? e : 10_000m;
-        var sizing = CypherScoping.Risk.Domain.PositionSizer.Size(new CypherScoping.Risk.Domain.SizingRequest(
-            equity, 0m, signal.Side, signal.EntryPrice, signal.StopLoss, terms, limits.MaxRiskPerTrade, limits.MaxExposureRatio, limits.MinPositionSize, limits.LeverageCap));
-        return sizing.Order is { } o
-            ? string.Create(CultureInfo.InvariantCulture, $"risk would size ({profile}, equity {equity}): {o.Lots} lots = {o.SizeBase} base, {o.Leverage}x, notional {o.Notional:0.##}, margin {o.InitialMargin:0.##}, loss at stop {o.LossAtStop:0.##} of budget {o.RiskBudget:0.##}")
-            : $"risk would deny ({profile}): {sizing.ErrorCode} {sizing.Reason}";
     }
 }
