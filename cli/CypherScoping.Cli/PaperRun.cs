@@ -239,6 +239,7 @@ public static class PaperRun
         var quiescence = host.Services.GetRequiredService<BusQuiescence>();
         var progress = host.Services.GetRequiredService<PaperProgress>();
         quiescence.Attach(bus);
+        quiescence.Track(host.Services.GetServices<IBackgroundWork>());
         bus.ConnectPublishObserver(progress);
         await host.StartAsync(cancellationToken);
         await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), cancellationToken);

@@ -29,6 +29,7 @@ public static class AlertsRegistration
         });
         builder.Services.TryAddSingleton<AlertStore>();
         builder.Services.TryAddSingleton<AlertDispatcher>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IBackgroundWork, AlertDispatcher>(sp => sp.GetRequiredService<AlertDispatcher>()));
         builder.Services.AddHostedService<AlertDeliveryWorker>();
         builder.Services.AddCypherConsumer<AlertEventsConsumer>(ServiceName);
         return builder;

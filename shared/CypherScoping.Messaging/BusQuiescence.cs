@@ -4,6 +4,16 @@ using MassTransit;
 namespace CypherScoping.Messaging;
 
 /// <summary>
+/// Work a service does off the bus that ends in a publish (e.g. the Alerts delivery worker): while it is pending
+/// the system is not idle. Registered in DI; stepped runs add every source to their <see cref="BusQuiescence"/>.
+/// </summary>
+public interface IBackgroundWork
+{
+    /// <summary>Units of work accepted and not yet finished (finished includes publishing what they produce).</summary>
+    int PendingWork { get; }
+}
+
+/// <summary>
 /// Knows when every message published on the bus has been fully handled by every endpoint that consumes it.
 /// Accelerated paper runs step the system and wait for quiescence between steps, so a seeded run is
 /// deterministic and never outruns its consumers. Expected deliveries come from the consumer registry
@@ -13,6 +23,7 @@ public sealed class BusQuiescence : IPublishObserver, IReceiveObserver
 {
     private readonly Dictionary<Type, string[]> _queuesByMessage;
     private readonly ConcurrentDictionary<(Guid MessageId, string Queue), byte> _pending = new();
+    private readonly List<IBackgroundWork> _work = [];
     private long _faults;
 
     public BusQuiescence(ConsumerRegistry registry, MessagingOptions options)
@@ -29,6 +40,23 @@ public sealed class BusQuiescence : IPublishObserver, IReceiveObserver
     /// <summary>Receives that faulted (the message went to the error queue).</summary>
     public long Faults => Interlocked.Read(ref _faults);
 
+    /// <summary>Also wait for these services' off-bus work (see <see cref="IBackgroundWork"/>).</summary>
+    public void Track(IEnumerable<IBackgroundWork> work)
+    {
+        lock (_work)
+        {
+            _work.AddRange(work.Where(w => !_work.Contains(w)));
+        }
+    }
+
+    private bool WorkPending()
+    {
+        lock (_work)
+        {
+            return _work.Any(w => w.PendingWork > 0);
+        }
+    }
+
     public void Attach(IBus bus)
     {
         bus.ConnectPublishObserver(this);
@@ -42,7 +70,7 @@ public sealed class BusQuiescence : IPublishObserver, IReceiveObserver
         while (quietChecks < 2)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_pending.IsEmpty)
+            if (_pending.IsEmpty && !WorkPending())
             {
                 quietChecks++;
             }
@@ -52,7 +80,7 @@ public sealed class BusQuiescence : IPublishObserver, IReceiveObserver
                 if (DateTime.UtcNow > deadline)
                 {
                     var sample = string.Join(", ", _pending.Keys.Take(5).Select(k => k.Queue));
-                    throw new TimeoutException($"bus still busy after {timeout}: {_pending.Count} deliveries pending ({sample})");
+                    throw new TimeoutException($"bus still busy after {timeout}: {_pending.Count} deliveries pending ({sample}){(WorkPending() ? ", background work pending" : string.Empty)}");
                 }
             }
 

@@ -73,6 +73,27 @@ public sealed class AlertConsumerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Background_work_stays_pending_until_the_delivery_is_published()
+    {
+        // Stepped paper runs wait for this before moving the clock: "idle" must mean the AlertSent is already out.
+        var work = Assert.Single(_host.Services.GetServices<CypherScoping.Messaging.IBackgroundWork>());
+        _sink.ResponseDelay = TimeSpan.FromMilliseconds(400);
+        var trip = Trip("api_errors");
+        await _harness.Bus.Publish(trip);
+        await _sink.WaitForRequestsAsync(1);
+        Assert.True(work.PendingWork > 0, "the delivery is on its way to Slack: the work is not finished");
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (work.PendingWork > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1);
+        }
+
+        Assert.Equal(0, work.PendingWork);
+        Assert.Contains(_harness.Published.Select<AlertSent>(), m => m.Context.Message.CorrelationId == trip.CorrelationId);
+    }
+
+    [Fact]
     public async Task A_breaker_trip_reaches_slack_and_publishes_alert_sent()
     {
         var trip = Trip();

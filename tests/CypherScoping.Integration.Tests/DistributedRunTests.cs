@@ -70,6 +70,7 @@ public class DistributedRunTests
             {
                 var bus = host.Services.GetRequiredService<IBus>();
                 quiescence.Attach(bus);
+                quiescence.Track(host.Services.GetServices<IBackgroundWork>());
                 bus.ConnectPublishObserver(progress);
             }
 
@@ -97,6 +98,14 @@ public class DistributedRunTests
             Assert.Equal(
                 string.Join(Environment.NewLine, expectedTrail.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")),
                 string.Join(Environment.NewLine, actualTrail.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")));
+
+            // Stronger still: the same events at the same virtual times on the same symbols (alerts included, since
+            // stepping waits for the Alerts delivery worker as well as for the bus).
+            var expectedTimeline = AuditLog.Timeline(Path.Combine(inProcessDir, "audit.log"), startup);
+            var actualTimeline = AuditLog.Timeline(Path.Combine(inProcessDir, "distributed-audit.log"), startup);
+            Assert.Equal(expectedTimeline.Count, actualTimeline.Count);
+            var firstDifference = expectedTimeline.Zip(actualTimeline).Select((pair, i) => (pair, i)).FirstOrDefault(x => x.pair.First != x.pair.Second);
+            Assert.True(firstDifference.pair == default, $"timelines differ at #{firstDifference.i}: {firstDifference.pair.First} vs {firstDifference.pair.Second}");
 
             foreach (var bad in new[] { "exchange_error", "message_fault", "duplicate_order_blocked" })
             {

@@ -109,6 +109,26 @@ internal static class AuditLog
         return counts;
     }
 
+    /// <summary>Every event as "time type symbol", sorted (start-up announcements left out): the trail without its order.</summary>
+    public static List<string> Timeline(string path, params string[] skip)
+    {
+        var events = new List<string>();
+        foreach (var line in File.ReadLines(path))
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            var type = root.GetProperty("eventType").GetString()!;
+            if (!skip.Contains(type))
+            {
+                var symbol = root.TryGetProperty("symbol", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : "-";
+                events.Add($"{root.GetProperty("timestamp").GetString()} {type} {symbol}");
+            }
+        }
+
+        events.Sort(StringComparer.Ordinal);
+        return events;
+    }
+
     public static int Count(string path, string fragment) => File.ReadLines(path).Count(l => l.Contains(fragment, StringComparison.Ordinal));
 
     public static decimal Pnl(string path) => File.ReadLines(path)

@@ -1,3 +1,4 @@
+using CypherScoping.Messaging;
 using CypherScoping.Alerts.Data;
 using CypherScoping.Alerts.Domain;
 using CypherScoping.Contracts;
@@ -40,10 +41,17 @@ public sealed partial class AlertDispatcher(
     AlertSender sender,
     IOptions<AlertsOptions> options,
     TimeProvider time,
-    ILogger<AlertDispatcher> logger) : IDisposable
+    ILogger<AlertDispatcher> logger) : IDisposable, IBackgroundWork
 {
     private readonly SemaphoreSlim _drainGate = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private int _unsettled;
+
+    /// <summary>Alerts queued since the delivery worker last finished a drain and published its reports.</summary>
+    public int PendingWork => Volatile.Read(ref _unsettled);
+
+    /// <summary>The worker drained and published everything it saw queued (<paramref name="seen"/> = PendingWork before the drain).</summary>
+    public void Settled(int seen) => Interlocked.Add(ref _unsettled, -seen);
 
     public AlertSender Sender => sender;
 
@@ -58,6 +66,7 @@ public sealed partial class AlertDispatcher(
         LogIntake(logger, alert.Key, alert.Severity, outcome);
         if (outcome == IntakeOutcome.Queued)
         {
+            Interlocked.Increment(ref _unsettled);
             _wake.Release();
         }
 

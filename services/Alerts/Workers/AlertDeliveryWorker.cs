@@ -27,11 +27,14 @@ public sealed partial class AlertDeliveryWorker(
         {
             try
             {
+                var seen = dispatcher.PendingWork;
                 var reports = await dispatcher.DrainAsync(stoppingToken);
                 if (reports.Count > 0)
                 {
                     await PublishAsync(reports, stoppingToken);
                 }
+
+                dispatcher.Settled(seen);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

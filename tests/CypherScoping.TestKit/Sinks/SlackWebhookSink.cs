@@ -44,6 +44,9 @@ public sealed class SlackWebhookSink : IAsyncDisposable
 
     public SinkResponse DefaultResponse { get; set; } = new(200);
 
+    /// <summary>How long each answer is held after the request was recorded (a slow Slack).</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
     public IReadOnlyList<SinkRequest> Requests => _requests.ToArray();
 
     public static async Task<SlackWebhookSink> StartAsync()
@@ -103,6 +106,13 @@ public sealed class SlackWebhookSink : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         var response = _script.TryDequeue(out var scripted) ? scripted : DefaultResponse;
         _requests.Enqueue(new SinkRequest(DateTimeOffset.UtcNow, context.Request.Method, context.Request.Path.Value ?? string.Empty, context.Request.ContentType ?? string.Empty, body, response.Status));
+        var delay = ResponseDelay;
+        if (delay > TimeSpan.Zero)
+        {
+            _received.Release(); // the request is here; its answer is late
+            await Task.Delay(delay, context.RequestAborted);
+        }
+
         context.Response.StatusCode = response.Status;
         if (response.RetryAfterSeconds is { } seconds)
         {
@@ -111,6 +121,9 @@ public sealed class SlackWebhookSink : IAsyncDisposable
 
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync(response.Body);
-        _received.Release();
+        if (delay <= TimeSpan.Zero)
+        {
+            _received.Release();
+        }
     }
 }
