@@ -173,6 +173,7 @@ public static class AuditLine
     {
         JsonValueKind.String => value.GetString() ?? string.Empty,
         JsonValueKind.Null => "-",
+        JsonValueKind.Number when value.TryGetDecimal(out var number) => number.ToString("0.############", CultureInfo.InvariantCulture), // 4880.0 and 4880 read alike
         _ => value.GetRawText(),
     };
 

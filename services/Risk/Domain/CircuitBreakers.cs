@@ -36,7 +36,7 @@ public static class CircuitBreakers
         {
             state.DrawdownWarningActive = true;
             events.Add(Trip(correlationId, now, DrawdownWarning, drawdown, limits.DrawdownWarning, "warning", AlertSeverity.Warning,
-                $"drawdown {Pct(drawdown)} from the high-water mark {state.HighWaterMark} reached the warning level {Pct(limits.DrawdownWarning)}"));
+                $"drawdown {Pct(drawdown)} from the high-water mark {Usdt(state.HighWaterMark)} reached the warning level {Pct(limits.DrawdownWarning)}"));
         }
         else if (drawdown < limits.DrawdownWarning && state.DrawdownWarningActive)
         {
@@ -47,7 +47,7 @@ public static class CircuitBreakers
         if (drawdown >= limits.BreakerThreshold && !state.DrawdownTripped)
         {
             state.DrawdownTripped = true;
-            var reason = $"drawdown {Pct(drawdown)} from the high-water mark {state.HighWaterMark} reached the breaker threshold {Pct(limits.BreakerThreshold)}";
+            var reason = $"drawdown {Pct(drawdown)} from the high-water mark {Usdt(state.HighWaterMark)} reached the breaker threshold {Pct(limits.BreakerThreshold)}";
             events.Add(Trip(correlationId, now, Drawdown, drawdown, limits.BreakerThreshold, "halted", AlertSeverity.Critical, reason));
             TradingStateMachine.Halt(state, $"circuit breaker {Drawdown}: {reason}", TradingStateMachine.System, now, correlationId, events);
         }
@@ -164,6 +164,8 @@ public static class CircuitBreakers
         Reason = reason,
         ResetBy = TradingStateMachine.System,
     };
+
+    private static string Usdt(decimal? amount) => amount?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "?";
 
     private static string Pct(decimal fraction) => (fraction * 100m).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + " %";
 }
