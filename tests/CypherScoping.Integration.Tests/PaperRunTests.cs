@@ -15,7 +15,7 @@ public class PaperRunTests
         var dirB = Path.Combine(Path.GetTempPath(), "cypher-paper-" + Guid.NewGuid().ToString("N"));
 
         // Run 1: the real command line, as an operator types it.
-        var (exitCode, stdout, stderr) = await RunCliAsync("paper", "--trades", "100", "--seed", "2", "--run-dir", dirA, "--json");
+        var (exitCode, stdout, stderr) = await RunCliAsync("paper", "--trades", "100", "--seed", "1", "--run-dir", dirA, "--json");
         Assert.True(exitCode == 0, $"cypher paper exited {exitCode}: {stderr}");
         using var gate = JsonDocument.Parse(stdout);
         var criteria = gate.RootElement.GetProperty("criteria").EnumerateArray().ToDictionary(c => c.GetProperty("key").GetString()!, c => c);
@@ -27,7 +27,7 @@ public class PaperRunTests
 
         // Run 2: same seed through the same code in-process; the audit trail must tell the same story.
         var outcome = await PaperRun.ExecuteAsync(
-            new PaperRunOptions { Trades = 100, Seed = 2, RunDirectory = dirB, ShowProgress = false },
+            new PaperRunOptions { Trades = 100, Seed = 1, RunDirectory = dirB, ShowProgress = false },
             TextWriter.Null,
             CancellationToken.None);
 
@@ -43,10 +43,10 @@ public class PaperRunTests
     [Fact]
     public async Task A_run_whose_market_trips_the_drawdown_breaker_stops_halted_instead_of_trading_on()
     {
-        // Seed 1's simulated market loses 15 % within the first orders: the drawdown breaker must halt trading
-        // (invariant 4) and the run must stop there, not keep placing orders.
+        // Seed 5's simulated market costs the strategy 15 % before its 100th order: the drawdown breaker must halt
+        // trading (invariant 4) and the run must stop there, not keep placing orders.
         var outcome = await PaperRun.ExecuteAsync(
-            new PaperRunOptions { Trades = 100, Seed = 1, RunDirectory = Path.Combine(Path.GetTempPath(), "cypher-paper-" + Guid.NewGuid().ToString("N")), ShowProgress = false },
+            new PaperRunOptions { Trades = 100, Seed = 5, RunDirectory = Path.Combine(Path.GetTempPath(), "cypher-paper-" + Guid.NewGuid().ToString("N")), ShowProgress = false },
             TextWriter.Null,
             CancellationToken.None);
 

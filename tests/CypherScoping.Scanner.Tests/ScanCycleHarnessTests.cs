@@ -70,7 +70,7 @@ public class ScanCycleHarnessTests
             Assert.All(signals, s =>
             {
                 Assert.Equal(s.OccurredAt.AddSeconds(120), s.ExpiresAt);
-                Assert.Equal("cypher-score@1.0.0", s.StrategyId);
+                Assert.Equal("cypher-score@1.1.0", s.StrategyId);
                 Assert.Equal(16, s.ParameterHash.Length);
                 Assert.Equal(s.SignalId, s.CorrelationId);
                 Assert.Equal(SymbolCanonicalizer.BaseAssetOf(s.Symbol), s.BaseAsset);

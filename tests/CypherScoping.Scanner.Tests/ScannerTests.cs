@@ -13,15 +13,15 @@ public class ScannerTests(ITestOutputHelper output)
     [Fact]
     public async Task Simulated_market_gives_enough_signals_for_a_100_order_paper_run()
     {
-        // cypher paper --trades 100 drives ~1,500 cycles of the 13-symbol default universe; Risk and the
-        // executor turn only part of the signals into orders, so ask for well over 100 per 1,000 cycles.
+        // cypher paper --trades 100 takes ~900 cycles of the 13-symbol default universe (strategy 1.1.0 only enters
+        // strong trends); Risk and the executor turn most, not all, signals into orders: ask for over 120 per 1,000.
         using var engine = ScannerTestKit.Engine(ScannerTestKit.Sim());
         Assert.Equal(13, engine.Symbols.Count);
         var signals = await ScannerTestKit.CollectSignalsAsync(engine, 1000);
         var perSymbol = signals.GroupBy(s => s.Symbol).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine($"signals per 1000 cycles: {signals.Count} (long {signals.Count(s => s.Signal.Side == "Long")}, short {signals.Count(s => s.Signal.Side == "Short")})");
         output.WriteLine(string.Join(", ", perSymbol.Select(kv => $"{kv.Key}={kv.Value}")));
-        Assert.True(signals.Count >= 250, $"only {signals.Count} signals in 1,000 cycles");
+        Assert.True(signals.Count >= 120, $"only {signals.Count} signals in 1,000 cycles");
         Assert.Equal(13, perSymbol.Count);
         Assert.Contains(signals, s => s.Signal.Side == "Long");
         Assert.Contains(signals, s => s.Signal.Side == "Short");
@@ -313,15 +313,15 @@ public class ScannerTests(ITestOutputHelper output)
     [Fact]
     public void Strategy_file_overrides_the_default_and_changes_the_hash()
     {
-        var json = StrategyParameters.ReadEmbedded().Replace("\"entryThreshold\": 60", "\"entryThreshold\": 65", StringComparison.Ordinal)
-            .Replace("\"version\": \"1.0.0\"", "\"version\": \"1.1.0\"", StringComparison.Ordinal);
+        var json = StrategyParameters.ReadEmbedded().Replace("\"entryThreshold\": 80", "\"entryThreshold\": 65", StringComparison.Ordinal)
+            .Replace("\"version\": \"1.1.0\"", "\"version\": \"9.9.9\"", StringComparison.Ordinal);
         var path = Path.Combine(Path.GetTempPath(), $"strategy-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, json);
         try
         {
             var custom = StrategyParameters.Load(path);
             Assert.Equal(65, custom.EntryThreshold);
-            Assert.Equal("cypher-score@1.1.0", custom.Label);
+            Assert.Equal("cypher-score@9.9.9", custom.Label);
             Assert.NotEqual(StrategyParameters.Default.ComputeHash(), custom.ComputeHash());
             Assert.Equal(StrategyParameters.Default.ComputeHash(), StrategyParameters.Parse(StrategyParameters.Default.ToJson(), "round trip").ComputeHash());
         }
