@@ -152,7 +152,7 @@ public static class Rollback
         }
     }
 
-    private static async Task<T?> Within<T>(Task<T> task, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<T?> Within<T>(Task<T> task, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
@@ -163,4 +163,47 @@ public static class Rollback
             return default;
         }
     }
+}
+
+/// <summary>
+/// `cypher flatten` (without --direct): ask the running Executor to cancel every order and close every position
+/// (FlattenPositions on the bus) and wait for its answer, which it gives only after re-reading the exchange.
+/// </summary>
+public static class BusFlatten
+{
+    /// <returns>The Executor's PositionsFlattened, or null when none came within the timeout.</returns>
+    public static async Task<PositionsFlattened?> ExecuteAsync(IBus bus, string reason, string? symbol, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        var correlationId = NewId.NextGuid();
+        var flattened = new TaskCompletionSource<PositionsFlattened>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition("flatten"), null, e => e.Handler<PositionsFlattened>(ctx =>
+        {
+            if (ctx.Message.CorrelationId == correlationId)
+            {
+                flattened.TrySetResult(ctx.Message);
+            }
+
+            return Task.CompletedTask;
+        }));
+        try
+        {
+            await handle.Ready.WaitAsync(timeout, cancellationToken);
+            await bus.Publish(
+                new FlattenPositions { CommandId = NewId.NextGuid(), CorrelationId = correlationId, OccurredAt = DateTimeOffset.UtcNow, Reason = reason, RequestedBy = "cli", Symbol = symbol },
+                cancellationToken);
+            return await Rollback.Within(flattened.Task, timeout, cancellationToken);
+        }
+        finally
+        {
+            await handle.StopAsync(CancellationToken.None);
+        }
+    }
+
+    public static string ToText(PositionsFlattened? result, TimeSpan timeout) => result switch
+    {
+        null => $"FAIL  no answer from the executor within {timeout.TotalSeconds:0} s: is it running? Break glass with `cypher flatten --direct`.",
+        { IsFlat: true } => $"PASS  flat (verified on the exchange): {result.ClosedPositions} position(s) closed, {result.CancelledOrders} order(s) cancelled, {result.Attempts} attempt(s)",
+        _ => $"FAIL  still open after {result.Attempts} attempt(s): {string.Join(", ", result.RemainingPositions.Select(p => $"{p.Symbol} {p.Side} {p.Size}"))}. Retry, or `cypher flatten --direct`.",
+    };
 }

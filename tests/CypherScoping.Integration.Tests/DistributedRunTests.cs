@@ -114,6 +114,17 @@ public class DistributedRunTests
 
             Assert.Equal(0, progress.DeniedAssetOrders);
             Assert.Equal(0L, quiescence.Faults);
+
+            // The operator's `cypher flatten`, as a separate process over the same broker, empties the Executor's book.
+            var executorDb = hosts["executor"].Services.GetRequiredKeyedService<ServiceDatabase>(Executor.ExecutorRegistration.ServiceName);
+            Assert.NotEmpty(await Executor.ExecutorQueries.OpenPositionsAsync(executorDb)); // the seeded run ends with positions open
+            var env = Path.Combine(inProcessDir, "operator.env");
+            await File.WriteAllLinesAsync(env, [
+                "TRADING_MODE=paper", "MESSAGING_TRANSPORT=RabbitMq", $"RABBITMQ_URL={settings["RabbitMq:Url"]}", $"Messaging__EntityPrefix={settings["Messaging:EntityPrefix"]}"]);
+            var (exit, stdout, stderr) = await PaperRunTests.RunCliAsync("flatten", "--reason", "distributed test", "--timeout", "60", "--env-file", env);
+            Assert.True(exit == 0, $"cypher flatten exited {exit}: {stdout}{stderr}");
+            Assert.Contains("PASS  flat", stdout, StringComparison.Ordinal);
+            Assert.Empty(await Executor.ExecutorQueries.OpenPositionsAsync(executorDb));
         }
         finally
         {

@@ -48,4 +48,50 @@ public class RollbackTests
             host.Dispose();
         }
     }
+
+    [Fact]
+    public async Task Flatten_through_the_executor_closes_every_position_and_leaves_trading_armed()
+    {
+        var options = new PaperRunOptions
+        {
+            Trades = 15,
+            Seed = 3,
+            RunDirectory = Path.Combine(Path.GetTempPath(), "cypher-flatten-" + Guid.NewGuid().ToString("N")),
+            ShowProgress = false,
+        };
+        var (_, host) = await PaperRun.StartAndRunAsync(options, TextWriter.Null, CancellationToken.None);
+        try
+        {
+            var executorDb = host.Services.GetRequiredKeyedService<ServiceDatabase>(ExecutorRegistration.ServiceName);
+            Assert.NotEmpty(await ExecutorQueries.OpenPositionsAsync(executorDb));
+
+            var result = await BusFlatten.ExecuteAsync(host.Services.GetRequiredService<IBus>(), "test flatten", null, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+            Assert.NotNull(result);
+            Assert.True(result.IsFlat, BusFlatten.ToText(result, TimeSpan.FromSeconds(30)));
+            Assert.True(result.ClosedPositions > 0);
+            Assert.Empty(await ExecutorQueries.OpenPositionsAsync(executorDb));
+            Assert.StartsWith("PASS", BusFlatten.ToText(result, TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+            var status = await host.Services.GetRequiredService<RiskEngine>().GetStatusAsync();
+            Assert.NotEqual(TradingState.Halted, status.State); // flatten closes; halting is rollback's (or `cypher halt`'s) job
+        }
+        finally
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Flatten_without_a_broker_says_how_to_break_glass()
+    {
+        var env = Path.Combine(Path.GetTempPath(), $"cypher-{Guid.NewGuid():N}.env");
+        await File.WriteAllTextAsync(env, "TRADING_MODE=paper\n");
+
+        var (exit, _, stderr) = await PaperRunTests.RunCliAsync("flatten", "--env-file", env);
+
+        Assert.Equal(Cli.Commands.ExitCodes.Unreachable, exit);
+        Assert.Contains("RabbitMQ", stderr, StringComparison.Ordinal);
+        Assert.Contains("cypher flatten --direct", stderr, StringComparison.Ordinal);
+    }
 }

@@ -71,36 +71,18 @@ public static class HostCommands
         command.SetAction(async (parse, ct) =>
         {
             var configuration = CommonOptions.LoadConfiguration(parse);
-            if (!string.Equals(configuration["Messaging:Transport"], "RabbitMq", StringComparison.OrdinalIgnoreCase))
-            {
-                await Console.Error.WriteLineAsync(
-                    "rollback talks to the running services over RabbitMQ (MESSAGING_TRANSPORT=RabbitMq, RABBITMQ_URL). " +
-                    "An embedded `cypher paper` run stops with Ctrl-C; without the broker use `cypher halt --reason …` and `cypher flatten --direct`.");
-                return ExitCodes.Unreachable;
-            }
-
-            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Configuration.AddConfiguration(configuration);
-            builder.AddServiceDefaults("cli");
-            builder.AddCypherMessaging();
-            using var host = builder.Build();
-            await host.StartAsync(ct);
-            try
+            return await CliBus.RunAsync(configuration, "rollback", async (bus, token) =>
             {
                 var report = await Rollback.ExecuteAsync(
-                    host.Services.GetRequiredService<MassTransit.IBus>(),
+                    bus,
                     configuration,
                     parse.GetValue(reason)!,
                     TimeSpan.FromSeconds(parse.GetValue(timeout)),
                     parse.GetValue(scale) ? parse.GetValue(ns) : null,
-                    ct);
+                    token);
                 Console.WriteLine(report.ToText());
                 return report.Succeeded ? ExitCodes.Ok : ExitCodes.Failed;
-            }
-            finally
-            {
-                await host.StopAsync(CancellationToken.None);
-            }
+            }, ct);
         });
         return command;
     }
