@@ -38,6 +38,26 @@ public class PaperRunTests
         Assert.Equal(countsA, countsB);
         Assert.Equal(AuditLog.Pnl(Path.Combine(dirA, "audit.log")), AuditLog.Pnl(Path.Combine(dirB, "audit.log")));
         Assert.Equal(0, AuditLog.Count(Path.Combine(dirA, "audit.log"), "\"baseAsset\":\"BTC\""));
+
+        // The operator's read-only commands on the run's trail, machine-readable.
+        var env = Path.Combine(dirA, "operator.env");
+        await File.WriteAllTextAsync(env, $"TRADING_MODE=paper\nDatabase__SqliteDirectory={dirA}\n");
+        var (verifyExit, verifyOut, verifyErr) = await RunCliAsync("audit", "verify", "--json", "--env-file", env);
+        Assert.True(verifyExit == 0, verifyErr);
+        using (var verify = JsonDocument.Parse(verifyOut))
+        {
+            Assert.True(verify.RootElement.GetProperty("intact").GetBoolean());
+            Assert.Equal(countsA.Values.Sum(), verify.RootElement.GetProperty("rowsChecked").GetInt64());
+        }
+
+        var (monitorExit, monitorOut, monitorErr) = await RunCliAsync("monitor", "--once", "--json", "--env-file", env);
+        Assert.True(monitorExit == 0, monitorErr);
+        using (var monitor = JsonDocument.Parse(monitorOut))
+        {
+            Assert.Equal(countsA["order_placed"], monitor.RootElement.GetProperty("ordersPlaced").GetInt64());
+            Assert.Equal(0, monitor.RootElement.GetProperty("errors").GetInt64());
+            Assert.Equal(10, monitor.RootElement.GetProperty("lastEvents").GetArrayLength());
+        }
     }
 
     [Fact]

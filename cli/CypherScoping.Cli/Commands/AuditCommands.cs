@@ -34,7 +34,7 @@ public static class AuditCommands
         var follow = new Option<bool>("--follow", "-f") { Description = "keep printing new events" };
         var type = new Option<string?>("--type") { Description = "only this event type (order_placed, policy_rejection, …)" };
         var lines = new Option<int>("--lines", "-n") { Description = "how many recent events", DefaultValueFactory = _ => 20 };
-        var command = new Command("tail", "print the latest audit events as JSONL") { follow, type, lines };
+        var command = new Command("tail", "print the latest audit events as JSONL") { follow, type, lines, CommonOptions.Json };
         command.SetAction((parse, ct) => WithDatabase(parse, async (db, _) =>
         {
             var last = await AuditStore.LastAsync(db, Math.Max(1, parse.GetValue(lines)), parse.GetValue(type), ct);
@@ -103,11 +103,11 @@ public static class AuditCommands
 
     private static Command Verify()
     {
-        var command = new Command("verify", "check the hash chain; reports the first broken row");
+        var command = new Command("verify", "check the hash chain; reports the first broken row") { CommonOptions.Json };
         command.SetAction((parse, ct) => WithDatabase(parse, async (db, _) =>
         {
             var result = await AuditStore.VerifyAsync(db, ct);
-            Console.WriteLine(result.ToText());
+            Console.WriteLine(parse.GetValue(CommonOptions.Json) ? result.ToJson() : result.ToText());
             return result.IsIntact ? ExitCodes.Ok : ExitCodes.Failed;
         }, ct));
         return command;
@@ -134,7 +134,7 @@ public static class AuditCommands
         var target = new Option<int?>("--target") { Description = "orders to reach (default: the paper gate's minimum)" };
         var command = new Command("monitor", "progress of a run: events by type, errors, policy blocks, orders toward the target, last events")
         {
-            once, interval, target,
+            once, interval, target, CommonOptions.Json,
         };
         command.SetAction((parse, ct) => WithDatabase(parse, async (db, configuration) =>
         {
@@ -142,12 +142,13 @@ public static class AuditCommands
             while (true)
             {
                 var snapshot = await AuditQueries.MonitorAsync(db, goal, 10, ct);
-                if (!parse.GetValue(once) && !Console.IsOutputRedirected)
+                var json = parse.GetValue(CommonOptions.Json);
+                if (!parse.GetValue(once) && !json && !Console.IsOutputRedirected)
                 {
                     Console.Clear();
                 }
 
-                Console.WriteLine(snapshot.ToText());
+                Console.WriteLine(json ? snapshot.ToJson() : snapshot.ToText()); // --json: one object per refresh (JSON lines)
                 if (parse.GetValue(once) || ct.IsCancellationRequested)
                 {
                     return ExitCodes.Ok;

@@ -64,12 +64,18 @@ public static class OperatorCommands
         var outDir = new Option<string>("--out") { Description = "parent folder", DefaultValueFactory = _ => "deployment-snapshots" };
         var command = new Command("snapshot", "Phase 3.3: write deployment-snapshots/<UTC time>/ with the effective config (secrets masked), the strategy file, the latest health report and the gate report.")
         {
-            outDir,
+            outDir, CommonOptions.Json,
         };
         command.SetAction(async (parse, ct) =>
         {
             var configuration = CommonOptions.LoadConfiguration(parse);
             var dir = await Snapshot.WriteAsync(configuration, parse.GetValue(outDir)!, DateTimeOffset.UtcNow, ct);
+            if (parse.GetValue(CommonOptions.Json))
+            {
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { directory = dir, files = Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal) }));
+                return ExitCodes.Ok;
+            }
+
             Console.WriteLine($"Snapshot written to {dir}");
             foreach (var file in Directory.GetFiles(dir).Order(StringComparer.Ordinal))
             {

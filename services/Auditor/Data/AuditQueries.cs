@@ -19,6 +19,19 @@ public sealed record MonitorSnapshot(
     int OrdersTarget,
     IReadOnlyList<AuditRow> LastEvents)
 {
+    /// <summary>One JSON object; the last events as their audit-log lines.</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        ordersPlaced = OrdersPlaced,
+        ordersTarget = OrdersTarget,
+        errors = Errors,
+        warnings = Warnings,
+        policyBlocks = PolicyBlocks,
+        total = Total,
+        byEventType = ByEventType,
+        lastEvents = LastEvents.Select(r => System.Text.Json.JsonDocument.Parse(AuditLine.Format(r)).RootElement),
+    });
+
     public string ToText()
     {
         var sb = new StringBuilder();

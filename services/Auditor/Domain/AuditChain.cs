@@ -12,6 +12,14 @@ public sealed record ChainVerification(long RowsChecked, string HeadHash, ChainB
 {
     public bool IsIntact => FirstBreak is null;
 
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        intact = IsIntact,
+        rowsChecked = RowsChecked,
+        headHash = HeadHash,
+        firstBreak = FirstBreak is null ? null : new { seq = FirstBreak.Seq, messageId = FirstBreak.MessageId, reason = FirstBreak.Reason },
+    });
+
     public string ToText() => FirstBreak is null
         ? $"audit trail intact: {RowsChecked} rows, head hash {HeadHash}"
         : $"audit trail BROKEN at seq {FirstBreak.Seq} (message {FirstBreak.MessageId}): {FirstBreak.Reason} ({RowsChecked} rows checked)";
