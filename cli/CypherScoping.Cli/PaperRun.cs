@@ -202,10 +202,10 @@ public static class PaperRun
             ["Scanner:Market"] = live ? "kucoin" : replay ? "replay" : "sim",
             ["Scanner:Replay"] = replay ? options.Market["replay:".Length..] : null,
             ["Scanner:Seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Scanner:AutoRun"] = live ? "true" : "false",
+            ["Scanner:AutoRun"] = "false", // the run steps the scanner itself, after the services are up (live data too)
             ["Logging:Level"] = baseConfig["Logging:Level"] is { Length: > 0 } level ? level : "error",
         };
-        foreach (var (key, value) in SteppedSettings.Where(kv => !live || !kv.Key.StartsWith("Scanner:", StringComparison.Ordinal)))
+        foreach (var (key, value) in SteppedSettings)
         {
             settings[key] = value;
         }
@@ -244,10 +244,11 @@ public static class PaperRun
         await host.StartAsync(cancellationToken);
         await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), cancellationToken);
 
-        var delay = live ? TimeSpan.Zero : ParseSpeed(options.Speed, host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value.IntervalMinutes);
-        var (cycles, dataEnded) = live
-            ? await WaitForOrdersAsync(progress, options, progressOut, cancellationToken)
-            : await StepAsync(host.Services.GetRequiredService<IScanCycle>(), quiescence, progress, options, delay, progressOut, cancellationToken);
+        // Live KuCoin data is polled every SCAN_INTERVAL in real time, and only once every service is up: a scan at
+        // start-up would reach Risk before the Executor's first account snapshot and be refused (fail closed).
+        var scanner = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScannerOptions>>().Value;
+        var delay = live ? TimeSpan.FromSeconds(scanner.ScanIntervalSeconds) : ParseSpeed(options.Speed, scanner.IntervalMinutes);
+        var (cycles, dataEnded) = await StepAsync(host.Services.GetRequiredService<IScanCycle>(), quiescence, progress, options, delay, progressOut, cancellationToken);
         return (new PaperRunResult(runDir, auditLog, cycles, progress, dataEnded), host);
     }
 
@@ -263,10 +264,19 @@ public static class PaperRun
         cycle.Settle = ct => quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), ct);
         while (!cancellationToken.IsCancellationRequested && progress.OrdersPlaced < options.Trades && cycles < options.MaxCycles)
         {
-            var result = await cycle.RunOnceAsync(cancellationToken);
-            cycles++;
-            await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), cancellationToken);
-            if (options.ShowProgress && cycles % 10 == 0)
+            ScanCycleResult result;
+            try
+            {
+                result = await cycle.RunOnceAsync(cancellationToken);
+                cycles++;
+                await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break; // Ctrl-C ends the run (a live-data run usually ends so); the trail and the gate still count
+            }
+
+            if (options.ShowProgress && (cycles % 10 == 0 || delay >= TimeSpan.FromSeconds(1)))
             {
                 await progressOut.WriteAsync(ProgressLine(progress, options.Trades));
             }
@@ -282,13 +292,13 @@ public static class PaperRun
                 break; // Halted needs an operator's `cypher resume`: no further order can come from this run
             }
 
-            if (delay > TimeSpan.Zero)
+            if (delay > TimeSpan.Zero && progress.OrdersPlaced < options.Trades)
             {
-                await Task.Delay(delay, cancellationToken);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
-        await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), cancellationToken);
+        await quiescence.WaitForIdleAsync(TimeSpan.FromMinutes(2), CancellationToken.None); // let what is in flight land
         if (options.ShowProgress)
         {
             await progressOut.WriteLineAsync(ProgressLine(progress, options.Trades));
@@ -298,29 +308,6 @@ public static class PaperRun
     }
 
     /// <summary>Live market data: the scanner worker runs in real time; wait for the order target (or Ctrl-C).</summary>
-    private static async Task<(int Cycles, bool DataEnded)> WaitForOrdersAsync(PaperProgress progress, PaperRunOptions options, TextWriter progressOut, CancellationToken cancellationToken)
-    {
-        var seconds = 0;
-        try
-        {
-            while (progress.OrdersPlaced < options.Trades)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-                seconds++;
-                if (options.ShowProgress)
-                {
-                    await progressOut.WriteAsync(ProgressLine(progress, options.Trades));
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl-C ends a live-data paper run; the gate is still computed.
-        }
-
-        return (seconds, false);
-    }
-
     private static TimeSpan ParseSpeed(string speed, int intervalMinutes)
     {
         if (speed.Equals("max", StringComparison.OrdinalIgnoreCase))

@@ -50,6 +50,7 @@ public static class ExecutorRegistration
         services.TryAddSingleton<Reconciler>();
         services.TryAddSingleton<LivePositionSync>();
 
+        services.AddHostedService<ExchangeModeGuard>(); // first: nothing runs on the wrong venue
         services.AddHostedService<StartupReconciliationService>();
         services.AddHostedService<AccountSnapshotWorker>();
 

@@ -23,9 +23,9 @@ public static class ScannerRegistration
         var trading = builder.Configuration.GetSection(TradingOptions.SectionName).Get<TradingOptions>() ?? new TradingOptions();
         if (ScannerOptions.ParseMarket(options.Market ?? string.Empty) == MarketKind.KuCoin || (string.IsNullOrWhiteSpace(options.Market) && !trading.IsSimulation))
         {
-            // Market data from KuCoin's public klines (the scanner prefers the KuCoin client even when a paper
-            // exchange is the IExchange of a one-process paper run).
-            builder.Services.AddKuCoinExchange(builder.Configuration);
+            // Market data from KuCoin's klines. The client is registered for reading only: it never becomes the
+            // IExchange an Executor in the same process would send orders to.
+            builder.Services.AddKuCoinMarketData(builder.Configuration);
         }
 
         builder.Services.AddSingleton<ScanCycle>();

@@ -87,27 +87,7 @@ public class DryRunSizingTests
     [Fact]
     public async Task Cypher_analyze_dry_run_on_kucoin_checks_the_order_with_kucoin_and_says_nothing_was_sent()
     {
-        // Real SOL hourly candles, cut at the first hour the strategy signals, shifted so that hour is the last closed one.
-        var candles = ReplayMarketDataSource.ReadCsv(SharedData.Candles("SOL-USDT-1h-2024-09_10-binance.csv")).Select(r => r.Candle!).ToList();
-        var strategy = new CypherScoreStrategy(StrategyParameters.Default);
-        var cut = -1;
-        for (var i = 0; i < candles.Count && cut < 0; i++)
-        {
-            var c = candles[i];
-            strategy.Update((double)c.Open, (double)c.High, (double)c.Low, (double)c.Close, (double)c.Volume);
-            if (i >= 300 && strategy.Propose(c.Close, 0.001m) is not null)
-            {
-                cut = i;
-            }
-        }
-
-        Assert.True(cut > 0, "the SOL file never signals: pick another file");
-        var hour = TimeSpan.FromHours(1);
-        var now = DateTimeOffset.UtcNow;
-        var lastClosedOpen = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % hour.Ticks), TimeSpan.Zero) - hour;
-        var shift = lastClosedOpen - candles[cut].OpenTime;
-        var served = candles.Take(cut + 1).Select(c => c with { OpenTime = c.OpenTime + shift }).ToList();
-
+        var (served, cut) = SignalCandles.SolEndingOnASignal();
         await using var fake = await FakeKuCoinServer.StartAsync();
         fake.SetCandles("SOLUSDTM", 60, served);
         fake.SetPrice("SOLUSDTM", served[^1].Close);
@@ -127,5 +107,32 @@ public class DryRunSizingTests
         Assert.Equal(0, fake.PlaceOrderCalls);
         Assert.Empty(fake.Orders);
         Assert.DoesNotContain(fake.ApiSecret, stdout, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Real SOL hourly candles cut at the first hour the strategy signals, shifted so that hour is the last closed one.</summary>
+internal static class SignalCandles
+{
+    public static (List<Candle> Served, int Cut) SolEndingOnASignal()
+    {
+        var candles = ReplayMarketDataSource.ReadCsv(SharedData.Candles("SOL-USDT-1h-2024-09_10-binance.csv")).Select(r => r.Candle!).ToList();
+        var strategy = new CypherScoreStrategy(StrategyParameters.Default);
+        var cut = -1;
+        for (var i = 0; i < candles.Count && cut < 0; i++)
+        {
+            var c = candles[i];
+            strategy.Update((double)c.Open, (double)c.High, (double)c.Low, (double)c.Close, (double)c.Volume);
+            if (i >= 300 && strategy.Propose(c.Close, 0.001m) is not null)
+            {
+                cut = i;
+            }
+        }
+
+        Assert.True(cut > 0, "the SOL file never signals: pick another file");
+        var hour = TimeSpan.FromHours(1);
+        var now = DateTimeOffset.UtcNow;
+        var lastClosedOpen = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % hour.Ticks), TimeSpan.Zero) - hour;
+        var shift = lastClosedOpen - candles[cut].OpenTime;
+        return (candles.Take(cut + 1).Select(c => c with { OpenTime = c.OpenTime + shift }).ToList(), cut);
     }
 }

@@ -159,3 +159,40 @@ internal static class AuditLog
             return doc.RootElement.GetProperty("pnl").GetDecimal();
         });
 }
+
+/// <summary>`cypher paper --market kucoin`: KuCoin's market data in real time, orders only ever on the paper exchange.</summary>
+public class LiveDataPaperRunTests
+{
+    [Fact]
+    public async Task A_paper_run_on_kucoin_data_trades_on_paper_and_never_sends_an_order_to_kucoin()
+    {
+        var (served, cut) = SignalCandles.SolEndingOnASignal();
+        await using var fake = await TestKit.FakeKuCoin.FakeKuCoinServer.StartAsync();
+        fake.SetCandles("SOLUSDTM", 60, served);
+        fake.SetPrice("SOLUSDTM", served[^1].Close);
+        var overrides = new Dictionary<string, string?>(fake.ClientSettings())
+        {
+            ["Scanner:Symbols"] = "SOLUSDTM",
+            ["Scanner:IntervalMinutes"] = "60",
+            ["Scanner:HistoryCandles"] = Math.Min(cut, 800).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var dir = Path.Combine(Path.GetTempPath(), "cypher-paper-kucoin-" + Guid.NewGuid().ToString("N"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        var outcome = await PaperRun.ExecuteAsync(
+            new PaperRunOptions { Trades = 1, Market = "kucoin", RunDirectory = dir, ShowProgress = false, Overrides = overrides },
+            TextWriter.Null,
+            timeout.Token);
+
+        Assert.False(timeout.IsCancellationRequested, "the run did not reach its one order: " + outcome.Summary);
+        Assert.Equal(1, outcome.Result.Progress.OrdersPlaced);
+        var log = Path.Combine(dir, "audit.log");
+        Assert.Contains(File.ReadLines(log), l => l.Contains("\"eventType\":\"market_scan\"", StringComparison.Ordinal) && l.Contains("\"source\":\"kucoin\"", StringComparison.Ordinal));
+        Assert.Contains(File.ReadLines(log), l => l.Contains("\"eventType\":\"order_placed\"", StringComparison.Ordinal) && l.Contains("\"mode\":\"paper\"", StringComparison.Ordinal));
+        // KuCoin only served data: no order, no stop order, no test order reached it.
+        Assert.Equal(0, fake.PlaceOrderCalls);
+        Assert.Empty(fake.Orders);
+        Assert.Empty(fake.StopOrders);
+        Assert.DoesNotContain(fake.Requests, r => r.Method == "POST" || r.Method == "DELETE");
+    }
+}

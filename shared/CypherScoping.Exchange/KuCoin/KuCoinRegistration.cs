@@ -14,6 +14,19 @@ public static class KuCoinRegistration
     /// </summary>
     public static IServiceCollection AddKuCoinExchange(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddKuCoinMarketData(configuration);
+        services.TryAddSingleton<IExchange>(sp => sp.GetRequiredService<KuCoinFuturesExchange>());
+        services.TryAddSingleton<OrderReconciler>();
+        return services;
+    }
+
+    /// <summary>
+    /// The KuCoin client as <see cref="KuCoinFuturesExchange"/> only, for reading market data. It does NOT claim the
+    /// <see cref="IExchange"/> port: in a one-process paper run the Scanner reads KuCoin while the Executor's orders
+    /// must go to the paper exchange, never to KuCoin.
+    /// </summary>
+    public static IServiceCollection AddKuCoinMarketData(this IServiceCollection services, IConfiguration configuration)
+    {
         services.AddOptions<KuCoinOptions>().Bind(configuration.GetSection(KuCoinOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<KuCoinOptions>>(new KuCoinOptionsValidator(configuration));
         services.AddOptions<OrderReconcilerOptions>().Bind(configuration.GetSection(OrderReconcilerOptions.SectionName));
@@ -27,8 +40,6 @@ public static class KuCoinRegistration
             .RedactLoggedHeaders(_ => true);
         services.TryAddSingleton<KuCoinRateLimiter>();
         services.TryAddSingleton<KuCoinFuturesExchange>();
-        services.TryAddSingleton<IExchange>(sp => sp.GetRequiredService<KuCoinFuturesExchange>());
-        services.TryAddSingleton<OrderReconciler>();
         return services;
     }
 
