@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 
 namespace CypherScoping.Domain;
@@ -106,8 +107,16 @@ public readonly record struct SymbolDecision(bool Allowed, string? ErrorCode, st
 public sealed class SymbolPolicy
 {
     private readonly HashSet<string> _universe;
+    /// <summary>Raw spellings remembered per policy; bounded so a stream of junk symbols cannot grow it without limit.</summary>
+    private const int MaxCachedVerdicts = 1024;
+
     private readonly HashSet<string> _deniedAssets;
-    private HashSet<string>? _knownContracts;
+
+    /// <summary>
+    /// The known-contract restriction and the verdicts computed under it, swapped as one object so a verdict can
+    /// never be cached under a restriction other than the one it was computed with.
+    /// </summary>
+    private Verdicts _verdicts = new(null);
 
     public SymbolPolicy(IEnumerable<string> universe, IEnumerable<string> denylist)
     {
@@ -160,11 +169,38 @@ public sealed class SymbolPolicy
 
     /// <summary>Restrict to contracts the exchange actually lists (null clears the restriction).</summary>
     public void SetKnownContracts(IEnumerable<string>? futuresSymbols) =>
-        _knownContracts = futuresSymbols is null ? null : new HashSet<string>(futuresSymbols, StringComparer.Ordinal);
+        _verdicts = new Verdicts(futuresSymbols is null ? null : new HashSet<string>(futuresSymbols, StringComparer.Ordinal));
 
     public bool IsAssetDenied(string baseAsset) => _deniedAssets.Contains(SymbolCanonicalizer.NormalizeAsset(baseAsset));
 
+    /// <summary>
+    /// The verdict for a raw spelling. Canonicalising costs string splitting and several allocations, and Risk asks
+    /// for the same handful of symbols on every signal, so verdicts are memoised per raw string (the verdict is a
+    /// pure function of the raw string, the lists fixed at construction and the known contracts).
+    /// </summary>
     public SymbolDecision Evaluate(string? raw)
+    {
+        var verdicts = _verdicts;
+        if (raw is null)
+        {
+            return Compute(raw, verdicts.KnownContracts);
+        }
+
+        if (verdicts.ByRaw.TryGetValue(raw, out var cached))
+        {
+            return cached;
+        }
+
+        var decision = Compute(raw, verdicts.KnownContracts);
+        if (verdicts.ByRaw.Count < MaxCachedVerdicts)
+        {
+            verdicts.ByRaw.TryAdd(raw, decision);
+        }
+
+        return decision;
+    }
+
+    private SymbolDecision Compute(string? raw, HashSet<string>? knownContracts)
     {
         if (!SymbolCanonicalizer.TryParse(raw, out var s, out var error))
         {
@@ -176,7 +212,7 @@ public sealed class SymbolPolicy
             return SymbolDecision.Deny(ErrorCodes.SymbolDenied, $"{s.BaseAsset} is on the denylist ({raw})", s);
         }
 
-        if (_knownContracts is not null && !_knownContracts.Contains(s.FuturesSymbol))
+        if (knownContracts is not null && !knownContracts.Contains(s.FuturesSymbol))
         {
             return SymbolDecision.Deny(ErrorCodes.UnknownSymbol, $"{s.FuturesSymbol} is not an active contract", s);
         }
@@ -187,5 +223,12 @@ public sealed class SymbolPolicy
         }
 
         return SymbolDecision.Allow(s);
+    }
+
+    private sealed class Verdicts(HashSet<string>? knownContracts)
+    {
+        public HashSet<string>? KnownContracts { get; } = knownContracts;
+
+        public ConcurrentDictionary<string, SymbolDecision> ByRaw { get; } = new(StringComparer.Ordinal);
     }
 }
