@@ -3,7 +3,13 @@ namespace CypherScoping.Domain;
 /// <summary>Deterministic client order ids: the same signal always gives the same id (KuCoin: ≤ 40 of [A-Za-z0-9_-]).</summary>
 public static class ClientOrderIds
 {
-    public static string FromSignal(Guid signalId) => "cs" + signalId.ToString("N");
+    /// <summary>"cs" + the signal id as 32 hex digits, written straight into one string (called for every approval).</summary>
+    public static string FromSignal(Guid signalId) => string.Create(34, signalId, static (chars, id) =>
+    {
+        chars[0] = 'c';
+        chars[1] = 's';
+        id.TryFormat(chars[2..], out _, "N");
+    });
 
     /// <summary>Exit orders for a position: one per position and reason.</summary>
     public static string ForExit(string positionId, string reason)

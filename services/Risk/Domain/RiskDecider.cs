@@ -243,12 +243,10 @@ public static class RiskDecider
             return $"contract terms are invalid (multiplier {c.Multiplier}, lot {c.LotSize}, max qty {c.MaxOrderQty}, tick {c.TickSize}, max leverage {c.MaxLeverage})";
         }
 
-        foreach (var (name, value) in new[] { ("entry", s.EntryPrice), ("stop", s.StopLoss), ("take-profit", s.TakeProfit) })
+        // Checked one by one rather than through an array of tuples: this runs for every signal.
+        if ((UnusablePrice("entry", s.EntryPrice) ?? UnusablePrice("stop", s.StopLoss) ?? UnusablePrice("take-profit", s.TakeProfit)) is { } price)
         {
-            if (value is <= 0m or > MaxSanePrice)
-            {
-                return $"{name} price {value} is not a usable price";
-            }
+            return price;
         }
 
         if (s.ReduceOnly)
@@ -265,6 +263,9 @@ public static class RiskDecider
         var targetOk = s.Side == PositionSide.Long ? s.TakeProfit > s.EntryPrice : s.TakeProfit < s.EntryPrice;
         return targetOk ? null : $"take-profit {s.TakeProfit} is on the wrong side of entry {s.EntryPrice} for a {s.Side} signal";
     }
+
+    private static string? UnusablePrice(string name, decimal value) =>
+        value is <= 0m or > MaxSanePrice ? $"{name} price {value} is not a usable price" : null;
 
     public static RiskDecision Deny(SignalGenerated signal, RiskContext context, string code, string reason, CanonicalSymbol? symbol) =>
         new(DecisionKind.Denied, new OrderDenied
