@@ -110,6 +110,9 @@ public sealed class SymbolPolicy
     /// <summary>Raw spellings remembered per policy; bounded so a stream of junk symbols cannot grow it without limit.</summary>
     private const int MaxCachedVerdicts = 1024;
 
+    /// <summary>Longer strings are junk anyway (a base asset has at most 20 characters) and are not kept alive by the cache.</summary>
+    private const int MaxCachedLength = 64;
+
     private readonly HashSet<string> _deniedAssets;
 
     /// <summary>
@@ -181,7 +184,7 @@ public sealed class SymbolPolicy
     public SymbolDecision Evaluate(string? raw)
     {
         var verdicts = _verdicts;
-        if (raw is null)
+        if (raw is null || raw.Length > MaxCachedLength)
         {
             return Compute(raw, verdicts.KnownContracts);
         }
