@@ -44,6 +44,7 @@ public static partial class ServiceDefaults
         configManager.AddInMemoryCollection(overrides.Where(kv => kv.Key.Contains(':', StringComparison.Ordinal) || kv.Key == CypherConfiguration.EnvFileKey));
 
         builder.Services.AddSingleton(new ServiceIdentity { Name = serviceName });
+        builder.Properties[Messaging.CypherHeaders.ServiceNameProperty] = serviceName; // a publisher with no consumers (the CLI) still names itself
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<TradingOptions>().Bind(builder.Configuration.GetSection(TradingOptions.SectionName));
         builder.Services.AddOptions<SymbolOptions>().Bind(builder.Configuration.GetSection(SymbolOptions.SectionName));

@@ -75,6 +75,16 @@ public static class QueueNames
     }
 }
 
+/// <summary>Headers every Cypher publisher sets.</summary>
+public static class CypherHeaders
+{
+    /// <summary>The publishing service (set when a process hosts exactly one service; one-process runs leave it unset).</summary>
+    public const string Service = "Cypher-Service";
+
+    /// <summary>Where AddServiceDefaults leaves the host's service name for AddCypherMessaging (builder.Properties).</summary>
+    public const string ServiceNameProperty = "Cypher.ServiceName";
+}
+
 /// <summary>Thrown by consumers for a message that can never succeed: no retry, straight to the error queue.</summary>
 public sealed class BadMessageException(string message) : Exception(message);
 
@@ -113,6 +123,26 @@ public static class MessagingRegistration
         return registry;
     }
 
+    /// <summary>
+    /// Every message this process publishes carries the Cypher-Service header when the process is one service (the
+    /// Auditor records it); a process hosting several services (the one-process run) leaves the Auditor to infer
+    /// the publisher from the contract instead of naming the whole process.
+    /// </summary>
+    private static void StampPublisher(IBusFactoryConfigurator cfg, ConsumerRegistry registry, string? hostName)
+    {
+        var services = registry.Entries.Select(e => e.Service).Distinct(StringComparer.Ordinal).ToList();
+        var name = services.Count switch
+        {
+            1 => services[0],
+            0 => hostName,
+            _ => null,
+        };
+        if (name is not null)
+        {
+            cfg.ConfigurePublish(p => p.UseExecute(context => context.Headers.Set(CypherHeaders.Service, name)));
+        }
+    }
+
     /// <summary>The concurrency limit of a definition-configured consumer's own queue (null: the transport default).</summary>
     private static int? EndpointLimit(IServiceProvider services, ConsumerRegistry registry, MessagingOptions options, string endpointName)
     {
@@ -139,6 +169,7 @@ public static class MessagingRegistration
         var rabbit = builder.Configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
         var registry = Registry(builder.Services);
         builder.Services.AddSingleton(options);
+        var hostName = builder.Properties.TryGetValue(CypherHeaders.ServiceNameProperty, out var named) ? named as string : null;
 
         Action<IBusRegistrationConfigurator> register = x =>
         {
@@ -190,6 +221,7 @@ public static class MessagingRegistration
             {
                 x.UsingRabbitMq((context, cfg) =>
                 {
+                    StampPublisher(cfg, registry, hostName);
                     var uri = rabbit.ToUri();
                     cfg.Host(uri, h =>
                     {
@@ -210,7 +242,11 @@ public static class MessagingRegistration
             }
             else
             {
-                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                x.UsingInMemory((context, cfg) =>
+                {
+                    StampPublisher(cfg, registry, hostName);
+                    cfg.ConfigureEndpoints(context);
+                });
             }
         };
 

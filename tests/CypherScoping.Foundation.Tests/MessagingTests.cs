@@ -1,3 +1,4 @@
+using CypherScoping.Contracts;
 using CypherScoping.Hosting;
 using CypherScoping.Messaging;
 using CypherScoping.TestKit;
@@ -77,8 +78,75 @@ public class MessagingTests
         await channel.QueueDeleteAsync(prefix + "foundation-ping");
     }
 
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task Messages_carry_the_publishing_service_over_rabbitmq_but_not_from_a_process_hosting_several()
+    {
+        var settings = new Dictionary<string, string?>(await TestHosts.RabbitSettingsAsync());
+        foreach (var kv in TestHosts.SqliteSettings())
+        {
+            settings.TryAdd(kv.Key, kv.Value);
+        }
+
+        var seen = new HeaderLog();
+        using var consumerHost = BuildHost(settings, PingService.Name, b =>
+        {
+            b.AddPingService();
+            b.Services.AddSingleton(seen);
+        });
+        using var cliHost = BuildHost(settings, "cli", _ => { });
+        using var sharedHost = BuildHost(settings, "paper", b =>
+        {
+            b.Services.AddCypherConsumer<HeaderProbeConsumer>("alpha");
+            b.Services.AddCypherConsumer<OtherProbeConsumer>("beta");
+        });
+        await consumerHost.StartAsync();
+        await cliHost.StartAsync();
+        await sharedHost.StartAsync();
+        try
+        {
+            var counter = consumerHost.Services.GetRequiredService<DeliveryCounter>();
+            await cliHost.Services.GetRequiredService<IBus>().Publish(PingService.NewPing(1m));
+            await PingService.WaitUntilAsync(() => counter.Count == 1, TimeSpan.FromSeconds(60), "ping from the cli host");
+            await sharedHost.Services.GetRequiredService<IBus>().Publish(PingService.NewPing(2m));
+            await PingService.WaitUntilAsync(() => counter.Count == 2, TimeSpan.FromSeconds(60), "ping from the shared host");
+
+            Assert.Equal("cli", seen.ByAmount[1m]);
+            Assert.Equal(string.Empty, seen.ByAmount[2m]); // several services in one process: the Auditor infers instead
+        }
+        finally
+        {
+            await sharedHost.StopAsync();
+            await cliHost.StopAsync();
+            await consumerHost.StopAsync();
+        }
+    }
+
     private sealed class SignalGeneratedConsumer : IConsumer<Ping>
     {
         public Task Consume(ConsumeContext<Ping> context) => Task.CompletedTask;
     }
+
+    private sealed class HeaderProbeConsumer : IConsumer<Ping2>
+    {
+        public Task Consume(ConsumeContext<Ping2> context) => Task.CompletedTask;
+    }
+
+    private sealed class OtherProbeConsumer : IConsumer<Ping2>
+    {
+        public Task Consume(ConsumeContext<Ping2> context) => Task.CompletedTask;
+    }
+}
+
+/// <summary>A second test-only message, so probe consumers do not compete for pings.</summary>
+public sealed record Ping2 : ICypherMessage
+{
+    public required Guid CorrelationId { get; init; }
+    public required DateTimeOffset OccurredAt { get; init; }
+}
+
+/// <summary>The Cypher-Service header of each ping the ping consumer saw, by amount (empty: no header).</summary>
+public sealed class HeaderLog
+{
+    public System.Collections.Concurrent.ConcurrentDictionary<decimal, string> ByAmount { get; } = new();
 }

@@ -27,7 +27,7 @@ public sealed class DeliveryCounter
 }
 
 /// <summary>An idempotent consumer in the shape every service uses: inbox row + side effect in one transaction.</summary>
-public sealed class PingConsumer([FromKeyedServices(PingService.Name)] ServiceDatabase database, DeliveryCounter counter, TimeProvider time) : IConsumer<Ping>
+public sealed class PingConsumer([FromKeyedServices(PingService.Name)] ServiceDatabase database, DeliveryCounter counter, TimeProvider time, HeaderLog? headers = null) : IConsumer<Ping>
 {
     public async Task Consume(ConsumeContext<Ping> context)
     {
@@ -46,6 +46,7 @@ public sealed class PingConsumer([FromKeyedServices(PingService.Name)] ServiceDa
             await transaction.CommitAsync(context.CancellationToken);
         }
 
+        headers?.ByAmount.TryAdd(context.Message.Amount, context.Headers.Get<string>(CypherHeaders.Service) ?? string.Empty);
         counter.Increment();
     }
 }

@@ -129,7 +129,7 @@ internal static class AuditLog
         return counts;
     }
 
-    /// <summary>Every event as "time type symbol", sorted (start-up announcements left out): the trail without its order.</summary>
+    /// <summary>Every event as "time type symbol service", sorted (start-up announcements left out): the trail without its order.</summary>
     public static List<string> Timeline(string path, params string[] skip)
     {
         var events = new List<string>();
@@ -141,7 +141,7 @@ internal static class AuditLog
             if (!skip.Contains(type))
             {
                 var symbol = root.TryGetProperty("symbol", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : "-";
-                events.Add($"{root.GetProperty("timestamp").GetString()} {type} {symbol}");
+                events.Add($"{root.GetProperty("timestamp").GetString()} {type} {symbol} {root.GetProperty("service").GetString()}");
             }
         }
 

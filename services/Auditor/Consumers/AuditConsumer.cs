@@ -10,7 +10,7 @@ namespace CypherScoping.Auditor.Consumers;
 public static class AuditHeaders
 {
     /// <summary>Name of the publishing service, when the publisher sets it (otherwise inferred from the contract).</summary>
-    public const string Service = "Cypher-Service";
+    public const string Service = CypherHeaders.Service;
 }
 
 /// <summary>
