@@ -131,7 +131,7 @@ public sealed partial class RiskEngine : IDisposable
             }
 
             var view = new AccountView(snapshot.Equity, snapshot.OpenPositions ?? [], snapshot.OccurredAt);
-            if (await _store.SaveAccountAsync(s.Connection, s.Transaction, view, s.Now))
+            if (await _store.SaveAccountAsync(s.Connection, s.Transaction, view, snapshot.Sequence, s.Now))
             {
                 CircuitBreakers.OnEquity(s.State, snapshot.Equity, s.Limits, s.Now, snapshot.CorrelationId, s.Events);
             }

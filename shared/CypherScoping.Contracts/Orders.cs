@@ -136,6 +136,12 @@ public sealed record AccountSnapshot : ICypherMessage
     public required decimal MarginUsed { get; init; }
     public required decimal UnrealizedPnl { get; init; }
     public required IReadOnlyList<PositionSnapshot> OpenPositions { get; init; }
+
+    /// <summary>
+    /// Order in which the Executor took its snapshots (one counter per Executor database), so a consumer keeps the
+    /// newest even when two published at the same time arrive swapped. 0: not numbered (always taken by time alone).
+    /// </summary>
+    public long Sequence { get; init; }
 }
 
 public sealed record PositionsFlattened : ICypherMessage

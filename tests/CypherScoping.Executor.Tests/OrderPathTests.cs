@@ -64,6 +64,8 @@ public sealed class OrderPathTests
         var snapshots = await host.PublishedAsync<AccountSnapshot>(2);
         var last = snapshots[^1];
         Assert.Single(last.OpenPositions);
+        // Numbered in the order they were taken (Risk keeps the highest of those sharing a time).
+        Assert.Equal(Enumerable.Range(1, snapshots.Count).Select(i => (long)i), snapshots.Select(x => x.Sequence).Order());
         Assert.Equal(414.50m, last.OpenPositions[0].StopLoss);
         Assert.Equal(IntentStatus.Filled, (await host.Get<OrderLedger>().GetAsync(approval.ClientOrderId))!.Status);
     }

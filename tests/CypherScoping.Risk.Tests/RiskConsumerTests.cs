@@ -295,6 +295,23 @@ public abstract class RiskConsumerTests
     }
 
     [Fact]
+    public async Task Of_two_snapshots_taken_at_the_same_time_the_higher_sequence_wins_whatever_the_arrival_order()
+    {
+        await using var risk = await StartAsync();
+        var at = Clock.GetUtcNow();
+        var newer = SignalBuilders.Account(8_000m, at) with { Sequence = 2 };
+        var older = SignalBuilders.Account(10_000m, at) with { Sequence = 1 };
+        await risk.Publish(newer);
+        await risk.WaitConsumed<AccountSnapshot>(m => m.CorrelationId == newer.CorrelationId);
+        await risk.Publish(older); // published together by the Executor, arrived second
+        await risk.WaitConsumed<AccountSnapshot>(m => m.CorrelationId == older.CorrelationId);
+
+        var status = await risk.Engine.GetStatusAsync();
+        Assert.Equal(8_000m, status.LastEquity);
+        Assert.Equal(8_000m, status.HighWaterMark); // the stale 10,000 never raised the high-water mark either
+    }
+
+    [Fact]
     public async Task Drawdown_at_the_threshold_halts()
     {
         await using var risk = await StartAsync();

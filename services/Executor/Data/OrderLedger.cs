@@ -199,6 +199,15 @@ public sealed class OrderLedger(ServiceDatabase database)
         return inserted == 1;
     }
 
+    /// <summary>The next AccountSnapshot number (1, 2, …), durable across restarts.</summary>
+    public async Task<long> NextSnapshotSequenceAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "UPDATE snapshot_sequence SET value = value + 1 WHERE id = 1 RETURNING value",
+            cancellationToken: cancellationToken));
+    }
+
     public async Task<TrackedPosition?> OpenPositionAsync(string symbol, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -12,8 +12,13 @@ namespace CypherScoping.Executor.Execution;
 /// Keeps the Executor's positions in step with its fills: entries open (or add to) a position, exits reduce it and
 /// the last exit closes it as a round trip (PositionClosed). Callers hold the symbol's lock.
 /// </summary>
-public sealed class PositionTracker(OrderLedger ledger, IExchange exchange, IOptions<TradingOptions> trading)
+public sealed class PositionTracker(OrderLedger ledger, IExchange exchange, IOptions<TradingOptions> trading) : IDisposable
 {
+    /// <summary>One snapshot at a time: the number a snapshot gets follows the order in which its state was read.</summary>
+    private readonly SemaphoreSlim _snapshotGate = new(1, 1);
+
+    public void Dispose() => _snapshotGate.Dispose();
+
     public TradingMode Mode => trading.Value.Mode;
 
     public async Task<decimal> MultiplierAsync(string symbol, CancellationToken cancellationToken)
@@ -164,6 +169,19 @@ public sealed class PositionTracker(OrderLedger ledger, IExchange exchange, IOpt
     /// <summary>The account as the exchange reports it, with the stops the Executor knows about.</summary>
     public async Task<AccountSnapshot> SnapshotAsync(Guid correlationId, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        await _snapshotGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await TakeSnapshotAsync(correlationId, at, cancellationToken);
+        }
+        finally
+        {
+            _snapshotGate.Release();
+        }
+    }
+
+    private async Task<AccountSnapshot> TakeSnapshotAsync(Guid correlationId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
         var overview = await exchange.GetAccountOverviewAsync(cancellationToken);
         var positions = await exchange.GetPositionsAsync(cancellationToken);
         var tracked = (await ledger.OpenPositionsAsync(cancellationToken)).ToDictionary(p => p.Symbol, StringComparer.Ordinal);
@@ -199,6 +217,7 @@ public sealed class PositionTracker(OrderLedger ledger, IExchange exchange, IOpt
             MarginUsed = overview.PositionMargin + overview.OrderMargin,
             UnrealizedPnl = overview.UnrealisedPnl,
             OpenPositions = open,
+            Sequence = await ledger.NextSnapshotSequenceAsync(cancellationToken),
         };
     }
 }

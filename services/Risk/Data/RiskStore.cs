@@ -101,12 +101,17 @@ public sealed class RiskStore(SqlDialect dialect)
     }
 
     /// <summary>Store the snapshot unless a newer one is already there; true when stored.</summary>
-    public async Task<bool> SaveAccountAsync(DbConnection c, DbTransaction tx, AccountView account, DateTimeOffset now) => await c.ExecuteAsync(
+    /// <summary>
+    /// Keep the newest snapshot: a later time wins; at the same time the higher Executor sequence wins (two published
+    /// together can arrive swapped); an unnumbered one (sequence 0) is ordered by time alone. False: it was older.
+    /// </summary>
+    public async Task<bool> SaveAccountAsync(DbConnection c, DbTransaction tx, AccountView account, long sequence, DateTimeOffset now) => await c.ExecuteAsync(
         """
-        INSERT INTO account_snapshot (id, equity, positions, occurred_at, received_at) VALUES (1, @Equity, @Positions, @At, @Now)
+        INSERT INTO account_snapshot (id, equity, positions, occurred_at, received_at, sequence) VALUES (1, @Equity, @Positions, @At, @Now, @Sequence)
         ON CONFLICT (id) DO UPDATE SET equity = excluded.equity, positions = excluded.positions, occurred_at = excluded.occurred_at,
-            received_at = excluded.received_at
-        WHERE account_snapshot.occurred_at <= excluded.occurred_at
+            received_at = excluded.received_at, sequence = excluded.sequence
+        WHERE account_snapshot.occurred_at < excluded.occurred_at
+           OR (account_snapshot.occurred_at = excluded.occurred_at AND (excluded.sequence = 0 OR account_snapshot.sequence <= excluded.sequence))
         """,
         new
         {
@@ -114,6 +119,7 @@ public sealed class RiskStore(SqlDialect dialect)
             Positions = JsonSerializer.Serialize(account.Positions, Json),
             At = account.At.ToUnixTimeMilliseconds(),
             Now = now.ToUnixTimeMilliseconds(),
+            Sequence = sequence,
         },
         tx) == 1;
 
