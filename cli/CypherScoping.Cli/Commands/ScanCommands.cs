@@ -42,7 +42,7 @@ public static class ScanCommands
         scan.SetAction(async (parse, ct) =>
         {
             var request = new ScanRequest { Market = parse.GetValue(market), Symbols = parse.GetValue(symbols) ?? [], Cycles = parse.GetValue(cycles) };
-            var (report, exit) = await RunAsync(parse, request, ct);
+            var (report, _, exit) = await RunAsync(parse, request, ct);
             if (report is null)
             {
                 return exit;
@@ -80,7 +80,7 @@ public static class ScanCommands
         analyze.SetAction(async (parse, ct) =>
         {
             var request = new ScanRequest { Market = parse.GetValue(market), Symbols = [parse.GetValue(symbol)!], Cycles = parse.GetValue(cycles) };
-            var (report, exit) = await RunAsync(parse, request, ct);
+            var (report, configuration, exit) = await RunAsync(parse, request, ct);
             if (report is null)
             {
                 return exit;
@@ -88,7 +88,7 @@ public static class ScanCommands
 
             var s = report.Symbols.Single();
             var dry = parse.GetValue(dryRun) && s.WouldSignal is { } wouldSignal && s.Contract is { } contract
-                ? await DryRunOrderAsync(CommonOptions.LoadConfiguration(parse, ScanReports.Overrides(request)), report.Market, s.Symbol, wouldSignal, contract, ct)
+                ? await DryRunOrderAsync(configuration!, report.Market, s.Symbol, wouldSignal, contract, ct)
                 : null;
             var exitCode = s.Error is not null ? ExitCodes.Unreachable
                 : dry?.KuCoinTest is { Accepted: false } failed ? (failed.Answered ? ExitCodes.Failed : ExitCodes.Unreachable)
@@ -138,7 +138,8 @@ public static class ScanCommands
         root.Subcommands.Add(analyze);
     }
 
-    private static async Task<(ScanReport? Report, int Exit)> RunAsync(ParseResult parse, ScanRequest request, CancellationToken ct)
+    /// <summary>The scan, with the configuration it ran on (analyze --dry-run sizes with the same settings).</summary>
+    private static async Task<(ScanReport? Report, IConfiguration? Configuration, int Exit)> RunAsync(ParseResult parse, ScanRequest request, CancellationToken ct)
     {
         try
         {
@@ -147,21 +148,21 @@ public static class ScanCommands
             if (!check.IsValid)
             {
                 await Console.Error.WriteLineAsync(string.Join(Environment.NewLine, check.Errors));
-                return (null, ExitCodes.InvalidConfig);
+                return (null, null, ExitCodes.InvalidConfig);
             }
 
             var report = await ScanReports.RunAsync(configuration, request, () => ExchangeFactory?.Invoke(configuration), ct);
-            return (report, ExitCodes.Ok);
+            return (report, configuration, ExitCodes.Ok);
         }
         catch (Hosting.InvalidConfigurationException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message);
-            return (null, ExitCodes.InvalidConfig);
+            return (null, null, ExitCodes.InvalidConfig);
         }
         catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or IOException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
-            return (null, ex.Message.StartsWith(Domain.ErrorCodes.InvalidConfig, StringComparison.Ordinal) ? ExitCodes.InvalidConfig : ExitCodes.Failed);
+            return (null, null, ex.Message.StartsWith(Domain.ErrorCodes.InvalidConfig, StringComparison.Ordinal) ? ExitCodes.InvalidConfig : ExitCodes.Failed);
         }
     }
 
