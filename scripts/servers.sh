@@ -47,17 +47,50 @@ su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\""
   su postgres -c "psql -qc \"CREATE DATABASE $PG_DB OWNER $PG_USER\"" >&2
 
 # --- RabbitMQ ---------------------------------------------------------------------------------------------
+# A broker this script starts is a throwaway test broker: it gets a fresh data directory every time, so
+# queues that earlier runs left behind are never recovered at boot (thousands of them made a restart take
+# longer than any wait). scripts/test.sh also gives each test run its own virtual host and deletes it after.
+RABBIT_BASE=/var/lib/rabbitmq/cypher-test-mnesia
+RABBIT_LOG=/tmp/rabbitmq-server.log
+
+rabbit_failed() {
+  log "RabbitMQ did not open port 5672: $1"
+  log "last lines of $RABBIT_LOG:"
+  tail -n 30 "$RABBIT_LOG" 2>/dev/null | sed 's/^/[servers]   /' >&2 || true
+  exit 1
+}
+
 if ! wait_port 127.0.0.1 5672 1; then
   if ! command -v rabbitmq-server >/dev/null 2>&1; then
     log "installing rabbitmq-server"
     apt_install rabbitmq-server
+    # The Debian package may have started it through its service scripts.
+    wait_port 127.0.0.1 5672 5 || true
   fi
-  log "starting RabbitMQ"
-  # The Debian package may have started it through its service scripts; otherwise run it detached.
-  if ! wait_port 127.0.0.1 5672 3; then
-    (nohup rabbitmq-server >/tmp/rabbitmq-server.log 2>&1 &)
+fi
+if ! wait_port 127.0.0.1 5672 1; then
+  if pgrep -u rabbitmq beam.smp >/dev/null 2>&1; then
+    log "a RabbitMQ node is running without its AMQP port; giving it 30 s before replacing it"
+    if ! wait_port 127.0.0.1 5672 30; then
+      pkill -u rabbitmq beam.smp || true
+      sleep 2
+      pkill -9 -u rabbitmq beam.smp 2>/dev/null || true
+    fi
   fi
-  wait_port 127.0.0.1 5672 120 || { log "RabbitMQ did not open port 5672 (see /tmp/rabbitmq-server.log)"; exit 1; }
+fi
+if ! wait_port 127.0.0.1 5672 1; then
+  log "starting RabbitMQ (fresh data directory $RABBIT_BASE)"
+  rm -rf "$RABBIT_BASE"
+  install -d -o rabbitmq -g rabbitmq "$RABBIT_BASE"
+  ulimit -n 65536 2>/dev/null || true
+  setsid nohup runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq RABBITMQ_MNESIA_BASE="$RABBIT_BASE" \
+    /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >"$RABBIT_LOG" 2>&1 &
+  rabbit_pid=$!
+  for ((i = 0; i < 180; i++)); do
+    wait_port 127.0.0.1 5672 1 && break
+    kill -0 "$rabbit_pid" 2>/dev/null || rabbit_failed "the node exited"
+  done
+  wait_port 127.0.0.1 5672 1 || rabbit_failed "not open after 180 s"
 fi
 
 echo "export CYPHER_TEST_POSTGRES='Host=127.0.0.1;Port=5432;Username=$PG_USER;Password=$PG_PASS;Database=$PG_DB;Maximum Pool Size=50'"
