@@ -1,6 +1,8 @@
 using CypherScoping.Contracts;
 using CypherScoping.Contracts.Operations;
+using CypherScoping.Contracts.Orders;
 using CypherScoping.Contracts.Risk;
+using CypherScoping.Domain;
 using CypherScoping.TestKit;
 using CypherScoping.TestKit.Sinks;
 using MassTransit;
@@ -151,6 +153,47 @@ public sealed class AlertConsumerTests : IAsyncLifetime
         Assert.Contains(_logs.Entries, e => e.Message.Contains("breaker:consecutive_losses:paused", StringComparison.Ordinal) && e.Message.Contains("DuplicateMessage", StringComparison.Ordinal));
         await Task.Delay(500); // give a (wrong) second delivery time to show up
         Assert.Single(_sink.Requests);
+    }
+
+    [Fact]
+    public async Task Exchange_errors_warn_only_as_a_burst_and_a_redelivered_error_counts_once()
+    {
+        ExchangeErrorOccurred Error() => new()
+        {
+            CorrelationId = Guid.NewGuid(), OccurredAt = DateTimeOffset.UtcNow, Operation = "place_order",
+            ErrorCode = ErrorCodes.ExchangeUnavailable, HttpStatus = 503, Message = "bad gateway",
+        };
+
+        var first = Error();
+        var messageId = NewId.NextGuid();
+        await _harness.Bus.Publish(first, ctx => ctx.MessageId = messageId);
+        await _harness.Bus.Publish(first, ctx => ctx.MessageId = messageId);
+        await _harness.Bus.Publish(Error());
+        // Three deliveries counted (the redelivery among them) and none of them made a burst.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Counted().Count < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(3, Counted().Count);
+        Assert.Equal(2, Counted().Max());
+        await Task.Delay(300); // give a (wrong) early burst warning time to show up
+        Assert.Empty(_sink.Requests);
+
+        var third = Error();
+        await _harness.Bus.Publish(third);
+        var requests = await _sink.WaitForRequestsAsync(1);
+        Assert.Contains("3 exchange errors in 10 min", requests[0].Body, StringComparison.Ordinal);
+        await EventuallyPublishedAsync<AlertSent>(s => s.Channel == "slack" && s.CorrelationId == third.CorrelationId);
+
+        List<int> Counted() =>
+        [
+            .. _logs.Entries
+                .Select(e => System.Text.RegularExpressions.Regex.Match(e.Message, @"^Exchange error \S+ on place_order: (\d+) in the last 10 min$"))
+                .Where(match => match.Success)
+                .Select(match => int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)),
+        ];
     }
 
     [Fact]

@@ -171,6 +171,22 @@ public abstract class AlertDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exchange_errors_are_counted_once_per_message_inside_the_window_and_across_a_restart()
+    {
+        var t0 = new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+        var window = TimeSpan.FromMinutes(10);
+        Assert.Equal(1, await _rig.Store.CountExchangeErrorAsync("e1", t0, window, default));
+        Assert.Equal(1, await _rig.Store.CountExchangeErrorAsync("e1", t0, window, default)); // redelivery
+        Assert.Equal(2, await _rig.Store.CountExchangeErrorAsync("e2", t0.AddMinutes(4), window, default));
+
+        await using var restarted = await _rig.RestartAsync(_settings);
+        Assert.Equal(3, await restarted.Store.CountExchangeErrorAsync("e3", t0.AddMinutes(9), window, default));
+        // The window ends at each error's own time: at t0+12 min the first error has left it.
+        Assert.Equal(3, await restarted.Store.CountExchangeErrorAsync("e4", t0.AddMinutes(12), window, default));
+        Assert.Equal(1, await restarted.Store.CountExchangeErrorAsync("e5", t0.AddHours(2), window, default));
+    }
+
+    [Fact]
     public async Task A_failed_delivery_is_reported_and_the_queue_moves_on()
     {
         _sink.DefaultResponse = new SinkResponse(404, Body: "no_service");

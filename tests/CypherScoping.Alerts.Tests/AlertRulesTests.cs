@@ -92,17 +92,17 @@ public class AlertRulesTests
     };
 
     [Fact]
-    public void Exchange_errors_alert_only_as_a_burst_within_the_window()
+    public void Exchange_errors_alert_only_as_a_burst_of_the_configured_size()
     {
-        Assert.Null(_rules.For(Error(T0)));
-        Assert.Null(_rules.For(Error(T0.AddMinutes(1))));
-        var third = _rules.For(Error(T0.AddMinutes(2)));
+        Assert.Null(_rules.For(Error(T0), errorsInWindow: 1));
+        Assert.Null(_rules.For(Error(T0), errorsInWindow: 2));
+        var third = _rules.For(Error(T0), errorsInWindow: 3);
         Assert.NotNull(third);
         Assert.Equal(AlertSeverity.Warning, third.Severity);
-        Assert.Contains("3 exchange errors", third.Title, StringComparison.Ordinal);
-
-        // Far later: the window has moved on, a single error is quiet again.
-        Assert.Null(_rules.For(Error(T0.AddHours(2))));
+        Assert.Equal("exchange_errors:burst", third.Key);
+        Assert.Equal("3 exchange errors in 10 min (latest E_EXCHANGE_UNAVAILABLE on place_order)", third.Title);
+        Assert.Contains(third.Fields, f => f is { Name: "Errors in window", Value: "3" });
+        Assert.Equal(TimeSpan.FromMinutes(10), _rules.ExchangeErrorBurstWindow);
     }
 
     private static OrderRejected Rejected(bool beforeExchange, string code) => new()

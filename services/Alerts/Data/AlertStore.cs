@@ -105,6 +105,29 @@ public sealed class AlertStore([FromKeyedServices(AlertsRegistration.ServiceName
     }
 
     /// <summary>
+    /// Record one exchange error (once per message key) and return how many fall inside the window ending at
+    /// <paramref name="at"/>, by event time. Persisted, so a burst that straddles a restart is still a burst.
+    /// </summary>
+    public async Task<int> CountExchangeErrorAsync(string messageKey, DateTimeOffset at, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var (connection, transaction) = await database.BeginAsync(cancellationToken);
+        await using (connection)
+        await using (transaction)
+        {
+            var since = (at - window).ToUnixTimeMilliseconds();
+            await connection.ExecuteAsync(
+                "INSERT INTO alert_exchange_errors (message_key, occurred_at) VALUES (@MessageKey, @At) ON CONFLICT (message_key) DO NOTHING",
+                new { MessageKey = messageKey, At = at.ToUnixTimeMilliseconds() }, transaction);
+            await connection.ExecuteAsync("DELETE FROM alert_exchange_errors WHERE occurred_at <= @Since", new { Since = since }, transaction);
+            var count = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM alert_exchange_errors WHERE occurred_at > @Since AND occurred_at <= @At",
+                new { Since = since, At = at.ToUnixTimeMilliseconds() }, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return (int)count;
+        }
+    }
+
+    /// <summary>
     /// Windows that ended with suppressed repeats: reset them and return the "repeated N×" alerts to queue.
     /// </summary>
     public async Task<IReadOnlyList<Alert>> TakeExpiredRepeatsAsync(DateTimeOffset now, TimeSpan window, CancellationToken cancellationToken)

@@ -11,9 +11,8 @@ namespace CypherScoping.Alerts.Domain;
 public sealed record AlertRuleSettings(int ExchangeErrorBurstCount, TimeSpan ExchangeErrorBurstWindow);
 
 /// <summary>
-/// Maps events to alerts (or to nothing). Pure apart from the exchange-error burst counter, which lives in
-/// memory: after a restart a burst starts counting again (Risk's api_errors breaker, which persists its counter,
-/// is what halts trading — and that trip is a critical alert of its own).
+/// Maps events to alerts (or to nothing). Pure: the exchange-error burst is counted by the caller (the alerts
+/// database, so a restart keeps counting and a redelivery counts once) and passed in.
 /// Decisions worth knowing:
 /// - OrderRejected with RefusedBeforeExchange (expiry, trading state, policy) is audited but not alerted — it is
 ///   the system working as designed — except a symbol refusal, which means an earlier check (Scanner, Risk) let a
@@ -22,7 +21,8 @@ public sealed record AlertRuleSettings(int ExchangeErrorBurstCount, TimeSpan Exc
 /// </summary>
 public sealed class AlertRules(AlertRuleSettings settings)
 {
-    private readonly ExchangeErrorBurst _burst = new(settings.ExchangeErrorBurstCount, settings.ExchangeErrorBurstWindow);
+    /// <summary>How far back exchange errors count toward a burst.</summary>
+    public TimeSpan ExchangeErrorBurstWindow => settings.ExchangeErrorBurstWindow;
 
     public Alert For(CircuitBreakerTripped m)
     {
@@ -141,11 +141,13 @@ public sealed class AlertRules(AlertRuleSettings settings)
         Source = "reconciliation_mismatch",
     };
 
-    /// <summary>A single exchange error is audited, not alerted; a burst (N within the window) is a warning.</summary>
-    public Alert? For(ExchangeErrorOccurred m)
+    /// <summary>
+    /// A single exchange error is audited, not alerted; a burst (N within the window) is a warning.
+    /// <paramref name="errorsInWindow"/> counts this error and the others inside the window ending at its time.
+    /// </summary>
+    public Alert? For(ExchangeErrorOccurred m, int errorsInWindow)
     {
-        var count = _burst.Record(m.OccurredAt);
-        if (count < settings.ExchangeErrorBurstCount)
+        if (errorsInWindow < settings.ExchangeErrorBurstCount)
         {
             return null;
         }
@@ -154,11 +156,11 @@ public sealed class AlertRules(AlertRuleSettings settings)
         {
             Key = "exchange_errors:burst",
             Severity = AlertSeverity.Warning,
-            Title = $"{count} exchange errors in {Minutes(settings.ExchangeErrorBurstWindow)} min (latest {m.ErrorCode} on {m.Operation})",
+            Title = $"{errorsInWindow} exchange errors in {Minutes(settings.ExchangeErrorBurstWindow)} min (latest {m.ErrorCode} on {m.Operation})",
             WhatToDo = "Check KuCoin status and the API key; the api_errors breaker halts trading if errors continue.",
             Fields =
             [
-                new("Errors in window", count.ToString(CultureInfo.InvariantCulture)),
+                new("Errors in window", errorsInWindow.ToString(CultureInfo.InvariantCulture)),
                 new("Latest error", m.ErrorCode),
                 new("Operation", m.Operation),
                 .. Optional("Symbol", m.Symbol),
@@ -321,28 +323,4 @@ public sealed class AlertRules(AlertRuleSettings settings)
         value is { } v ? [new AlertField(name, v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC")] : [];
 
     internal static string Truncate(string text, int max = 300) => text.Length <= max ? text : text[..max] + "…";
-}
-
-/// <summary>Counts exchange errors in a sliding window (by event time).</summary>
-public sealed class ExchangeErrorBurst(int threshold, TimeSpan window)
-{
-    private readonly Queue<DateTimeOffset> _times = new();
-    private readonly Lock _gate = new();
-
-    public int Threshold { get; } = threshold;
-
-    /// <summary>Record one error; returns how many fall inside the window ending at <paramref name="at"/>.</summary>
-    public int Record(DateTimeOffset at)
-    {
-        lock (_gate)
-        {
-            _times.Enqueue(at);
-            while (_times.Count > 0 && _times.Peek() <= at - window)
-            {
-                _times.Dequeue();
-            }
-
-            return _times.Count;
-        }
-    }
 }
