@@ -4,8 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 fail=0
-eval "$(bash scripts/servers.sh)"
-export CYPHER_TEST_POSTGRES CYPHER_TEST_RABBITMQ DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+source scripts/test-env.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 echo "== 1. build (warnings are errors)"
 if dotnet build CypherScoping.sln -c Release -nologo -warnaserror -clp:Summary | tail -3; then echo "PASS build"; else echo "FAIL build"; fail=1; fi

@@ -5,28 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# A failure here stops the run: tests without their servers would only fail one by one for the wrong reason.
-if ! servers=$(bash scripts/servers.sh); then
-  echo "scripts/test.sh: scripts/servers.sh could not start PostgreSQL and RabbitMQ (its reasons are above)" >&2
-  exit 1
-fi
-eval "$servers"
-export CYPHER_TEST_POSTGRES CYPHER_TEST_RABBITMQ
-
-# This run's own RabbitMQ virtual host and PostgreSQL database, both deleted when the run ends, so no run
-# leaves queues or schemas behind for the next one (test classes still isolate themselves inside them).
-run="cypher_test_$(date -u +%Y%m%d%H%M%S)_$$"   # lower case: PostgreSQL folds unquoted names
-cleanup() {
-  rabbitmqctl -q delete_vhost "$run" >/dev/null 2>&1 || true
-  su postgres -c "psql -qc 'DROP DATABASE IF EXISTS $run WITH (FORCE)'" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-rabbitmqctl -q add_vhost "$run" >/dev/null
-rabbitmqctl -q set_permissions -p "$run" guest '.*' '.*' '.*' >/dev/null
-CYPHER_TEST_RABBITMQ="${CYPHER_TEST_RABBITMQ%/}/$run"
-su postgres -c "psql -qc 'CREATE DATABASE $run OWNER cypher_test'" >/dev/null
-CYPHER_TEST_POSTGRES="${CYPHER_TEST_POSTGRES/Database=cypher_test;/Database=$run;}"
-[[ $CYPHER_TEST_POSTGRES == *"Database=$run;"* ]] || { echo "scripts/test.sh: no Database= in CYPHER_TEST_POSTGRES" >&2; exit 1; }
+source scripts/test-env.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 dotnet build CypherScoping.sln -c Release -nologo -clp:ErrorsOnly
