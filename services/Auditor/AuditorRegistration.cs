@@ -44,6 +44,8 @@ public static class AuditorRegistration
             builder.Services.AddCypherConsumer(ServiceName, typeof(AuditFaultConsumer<>).MakeGenericType(type), null);
         }
 
+        builder.Services.AddCypherConsumer<AuditReceiveFaultConsumer>(ServiceName);
+
         return builder;
     }
 

@@ -17,6 +17,7 @@ public partial class OperationsDocTests
     [InlineData("cypher gate paper")]
     [InlineData("cypher dashboard")]
     [InlineData("cypher flatten --direct")]
+    [InlineData("cypher audit tail --type message_fault")]
     [InlineData("kubectl apply -k k8s/overlays/paper")]
     [InlineData("kubectl apply -k k8s/overlays/live-conservative")]
     [InlineData("k8s/overlays/live-moderate")]

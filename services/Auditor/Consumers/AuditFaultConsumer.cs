@@ -33,6 +33,31 @@ public sealed class AuditFaultConsumer<T>(AuditWriter writer) : IConsumer<Fault<
     }
 }
 
+/// <summary>
+/// A message no consumer could even read (not JSON, a broken envelope, a contract with missing or mistyped fields):
+/// MassTransit moves it to the endpoint's <c>_error</c> queue untouched and publishes ReceiveFault, which the trail
+/// records as a <c>message_fault</c> error with E_BAD_MESSAGE. One row per endpoint that refused it.
+/// </summary>
+public sealed class AuditReceiveFaultConsumer(AuditWriter writer) : IConsumer<ReceiveFault>
+{
+    public async Task Consume(ConsumeContext<ReceiveFault> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var fault = context.Message;
+        var draft = AuditFaults.Map(
+            AuditFaults.MessageTypeOf(fault.FaultMessageTypes),
+            fault.FaultId,
+            fault.FaultedMessageId,
+            fault.Timestamp,
+            null,
+            (fault.Exceptions ?? []).Select(e => (e?.ExceptionType ?? "Exception", e?.Message ?? string.Empty)).ToList(),
+            context.Headers.Get<string>(AuditHeaders.Service),
+            context.MessageId ?? fault.FaultId,
+            unreadable: true);
+        await writer.SubmitAsync(draft.Prepared(), context.CancellationToken);
+    }
+}
+
 /// <summary>Maps a consumer fault to an audit row (pure).</summary>
 public static class AuditFaults
 {
@@ -46,10 +71,11 @@ public static class AuditFaults
         ICypherMessage? message,
         IReadOnlyList<(string Type, string Message)> exceptions,
         string? service,
-        Guid messageId)
+        Guid messageId,
+        bool unreadable = false)
     {
         ArgumentNullException.ThrowIfNull(exceptions);
-        var bad = exceptions.Any(e => e.Type.EndsWith("BadMessageException", StringComparison.Ordinal));
+        var bad = unreadable || exceptions.Any(e => e.Type.EndsWith("BadMessageException", StringComparison.Ordinal));
         var original = message is null ? null : AuditEventMapper.Map(message, faultedMessageId ?? Guid.Empty);
         var payload = JsonSerializer.Serialize(
             new
@@ -74,6 +100,10 @@ public static class AuditFaults
             bad ? ErrorCodes.BadMessage : null,
             AuditEventMapper.Redact(payload));
     }
+
+    /// <summary>The contract a faulted message claimed to be ("urn:message:Ns:Type" → "Type"), or "unreadable".</summary>
+    public static string MessageTypeOf(string[]? messageTypes) =>
+        messageTypes is { Length: > 0 } types && !string.IsNullOrWhiteSpace(types[0]) ? types[0][(types[0].LastIndexOf(':') + 1)..] : "unreadable";
 
     private static string ShortType(string type) => type[(type.LastIndexOf('.') + 1)..];
 }
