@@ -96,6 +96,24 @@ public sealed class OrderPathTests
         Assert.Null(await host.Get<OrderLedger>().GetAsync(approval.ClientOrderId));
     }
 
+    [Fact]
+    public async Task An_approval_above_20x_leverage_is_refused_with_E_RISK_LIMIT_and_never_sent()
+    {
+        await using var host = await StartWithPriceAsync();
+        var approval = OrderBuilders.Approved(host.Clock.GetUtcNow(), entry: 416.15m, stopLoss: 414.50m, takeProfit: 418m, leverage: 25);
+
+        await host.PublishAsync(approval);
+
+        var rejected = Assert.Single(await host.PublishedAsync<OrderRejected>());
+        Assert.Equal(approval.ClientOrderId, rejected.ClientOrderId);
+        Assert.Equal(ErrorCodes.RiskLimit, rejected.ErrorCode);
+        Assert.Contains("25x", rejected.Reason, StringComparison.Ordinal);
+        Assert.True(rejected.RefusedBeforeExchange);
+        Assert.Equal(0, host.Paper.PlaceOrderCalls);
+        Assert.Empty(host.Paper.AllOrders());
+        Assert.Null(await host.Get<OrderLedger>().GetAsync(approval.ClientOrderId));
+    }
+
     [Theory]
     [InlineData("XBTUSDTM")]
     [InlineData("BTC/USDT")]
