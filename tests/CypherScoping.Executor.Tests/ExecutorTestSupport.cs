@@ -1,6 +1,11 @@
 using System.Globalization;
+using CypherScoping.Contracts.Risk;
+using CypherScoping.Domain;
 using CypherScoping.Exchange;
 using CypherScoping.Exchange.Paper;
+using CypherScoping.Executor.Data;
+using CypherScoping.Executor.Domain;
+using CypherScoping.Executor.Execution;
 using CypherScoping.TestKit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -135,5 +140,51 @@ public sealed class ExecutorHost : IAsyncDisposable
         {
             Host.Dispose();
         }
+    }
+}
+
+/// <summary>
+/// Leaves an intent in the ledger as a process that died part-way would have: recorded (reserved) and, for later
+/// states, marked as the order path marks them — without anything reaching the exchange.
+/// </summary>
+public static class LedgerSeed
+{
+    public static async Task<OrderIntent> LeaveAsync(OrderLedger ledger, OrderApproved approval, string status, DateTimeOffset at)
+    {
+        var symbol = SymbolLocks.KeyOf(approval.Symbol);
+        var intent = new OrderIntent
+        {
+            ClientOrderId = approval.ClientOrderId,
+            SignalId = approval.SignalId,
+            CorrelationId = approval.CorrelationId,
+            Purpose = approval.ReduceOnly ? IntentPurpose.Exit : IntentPurpose.Entry,
+            Symbol = symbol,
+            BaseAsset = SymbolCanonicalizer.BaseAssetOf(symbol) ?? approval.BaseAsset,
+            PositionSide = approval.PositionSide.ToString(),
+            Side = approval.Side.ToString(),
+            OrderType = approval.OrderType.ToString(),
+            Size = approval.Size,
+            LimitPrice = approval.LimitPrice,
+            EntryPrice = approval.EntryPrice,
+            StopLoss = approval.StopLoss,
+            TakeProfit = approval.TakeProfit,
+            Leverage = approval.Leverage,
+            ReduceOnly = approval.ReduceOnly,
+            RiskAmount = approval.RiskAmount,
+            Status = IntentStatus.Reserved,
+            CreatedAt = at,
+            UpdatedAt = at,
+        };
+        if (!await ledger.TryReserveAsync(intent))
+        {
+            throw new InvalidOperationException($"intent {approval.ClientOrderId} already in the ledger");
+        }
+
+        if (status != IntentStatus.Reserved)
+        {
+            await ledger.SetStatusAsync(approval.ClientOrderId, status, at);
+        }
+
+        return (await ledger.GetAsync(approval.ClientOrderId))!;
     }
 }

@@ -22,7 +22,13 @@ public sealed class FakeKuCoinExecutorTests
         var fake = await FakeKuCoinServer.StartAsync();
         fake.SetPrice("ETHUSDTM", 2000m);
         fake.SetPrice("SOLUSDTM", 150m);
-        var all = settings ?? TestHosts.SqliteSettings();
+        return (fake, await StartOnAsync(fake, settings ?? TestHosts.SqliteSettings()));
+    }
+
+    /// <summary>An Executor in live mode against an existing fake (a restart keeps the exchange's state).</summary>
+    private static async Task<ExecutorHost> StartOnAsync(FakeKuCoinServer fake, Dictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>(settings);
         foreach (var (k, v) in fake.ClientSettings())
         {
             all[k] = v;
@@ -34,8 +40,7 @@ public sealed class FakeKuCoinExecutorTests
         all["KuCoin:Reconciliation:LookupDelayMilliseconds"] = "100";
         all["Executor:FillPollDelayMs"] = "50";
         all["Executor:FlattenDelayMs"] = "50";
-        var host = await ExecutorHost.StartAsync(all, registeredExchange: true);
-        return (fake, host);
+        return await ExecutorHost.StartAsync(all, registeredExchange: true);
     }
 
     private static int OrderPosts(FakeKuCoinServer fake) =>
@@ -137,6 +142,64 @@ public sealed class FakeKuCoinExecutorTests
         Assert.Single(await second.PublishedAsync<DuplicateOrderBlocked>());
         Assert.Equal(1, OrderPosts(fake));
         Assert.Single(fake.Orders, o => o.ClientOid == approval.ClientOrderId);
+    }
+
+    [Fact]
+    public async Task An_intent_left_reserved_is_cancelled_by_startup_reconciliation_and_never_posted()
+    {
+        var settings = TestHosts.SqliteSettings();
+        var (fake, first) = await StartAsync(settings);
+        await using var _ = fake;
+        var approval = OrderBuilders.Approved(DateTimeOffset.UtcNow, entry: 2000m, stopLoss: 1950m, takeProfit: 2100m, ttl: TimeSpan.FromHours(1));
+        await using (first)
+        {
+            // The process died after recording the intent, before marking it sent or calling KuCoin.
+            await LedgerSeed.LeaveAsync(first.Get<OrderLedger>(), approval, IntentStatus.Reserved, DateTimeOffset.UtcNow);
+        }
+
+        await using var second = await StartOnAsync(fake, settings);
+
+        Assert.Equal(0, OrderPosts(fake)); // startup reconciliation is over once StartAsync returns
+        var rejected = Assert.Single(await second.PublishedAsync<OrderRejected>());
+        Assert.Equal(approval.ClientOrderId, rejected.ClientOrderId);
+        Assert.Equal(ErrorCodes.OrderStateUnknown, rejected.ErrorCode);
+        Assert.True(rejected.RefusedBeforeExchange);
+        Assert.Equal(IntentStatus.Cancelled, (await second.Get<OrderLedger>().GetAsync(approval.ClientOrderId))!.Status);
+        Assert.Contains(fake.Requests, r => r.Method == "GET" && r.Path == "/api/v1/orders/byClientOid"); // it did ask
+        Assert.Empty(fake.Orders);
+
+        await second.PublishAsync(approval); // the broker redelivers the approval the dead process never acknowledged
+        Assert.Single(await second.PublishedAsync<DuplicateOrderBlocked>());
+        await second.ConsumedAsync<OrderApproved>(1);
+        Assert.Equal(0, OrderPosts(fake));
+        Assert.Empty(fake.Orders);
+    }
+
+    [Theory]
+    [InlineData(IntentStatus.Sent)]
+    [InlineData(IntentStatus.Unknown)]
+    public async Task An_in_flight_intent_kucoin_does_not_have_is_cancelled_at_restart_and_not_reposted(string status)
+    {
+        var settings = TestHosts.SqliteSettings();
+        var (fake, first) = await StartAsync(settings);
+        await using var _ = fake;
+        var approval = OrderBuilders.Approved(DateTimeOffset.UtcNow, entry: 2000m, stopLoss: 1950m, takeProfit: 2100m, ttl: TimeSpan.FromHours(1));
+        await using (first)
+        {
+            // Marked in flight, but the POST never reached KuCoin.
+            await LedgerSeed.LeaveAsync(first.Get<OrderLedger>(), approval, status, DateTimeOffset.UtcNow);
+        }
+
+        await using var second = await StartOnAsync(fake, settings);
+
+        Assert.Equal(0, OrderPosts(fake)); // startup reconciliation is over once StartAsync returns
+        var rejected = Assert.Single(await second.PublishedAsync<OrderRejected>());
+        Assert.Equal(approval.ClientOrderId, rejected.ClientOrderId);
+        Assert.Equal(ErrorCodes.OrderStateUnknown, rejected.ErrorCode);
+        Assert.False(rejected.RefusedBeforeExchange);
+        Assert.Equal(IntentStatus.Cancelled, (await second.Get<OrderLedger>().GetAsync(approval.ClientOrderId))!.Status);
+        Assert.Empty(fake.Orders);
+        Assert.Empty(await second.PublishedAsync<OrderPlaced>(1, timeoutSeconds: 1));
     }
 
     [Fact]

@@ -10,8 +10,8 @@ public sealed class OrderGateTests
     private static readonly DateTimeOffset Now = new(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
     private static readonly SymbolPolicy Policy = new SymbolOptions().CreatePolicy();
 
-    private static Refusal? Check(bool reduceOnly = false, TradingState state = TradingState.Active, TradingMode mode = TradingMode.Paper, IReadOnlyList<string>? missing = null, string symbol = "ETHUSDTM", DateTimeOffset? pausedUntil = null, TimeSpan? age = null) =>
-        OrderGate.Check(OrderBuilders.Approved(Now - (age ?? TimeSpan.Zero), symbol: symbol, reduceOnly: reduceOnly), Now, new TradingStateView(state, pausedUntil, Now), Policy, mode, missing ?? []);
+    private static Refusal? Check(bool reduceOnly = false, TradingState state = TradingState.Active, TradingMode mode = TradingMode.Paper, IReadOnlyList<string>? missing = null, string symbol = "ETHUSDTM", DateTimeOffset? pausedUntil = null, TimeSpan? age = null, int leverage = 5) =>
+        OrderGate.Check(OrderBuilders.Approved(Now - (age ?? TimeSpan.Zero), symbol: symbol, reduceOnly: reduceOnly, leverage: leverage), Now, new TradingStateView(state, pausedUntil, Now), Policy, mode, missing ?? []);
 
     [Fact]
     public void Live_mode_without_credentials_is_refused_naming_the_missing_variables()
@@ -50,4 +50,19 @@ public sealed class OrderGateTests
     [InlineData("BTCUSDT")]
     public void Bitcoin_in_any_spelling_is_refused_even_for_an_exit(string symbol) =>
         Assert.Equal(ErrorCodes.SymbolDenied, Check(symbol: symbol, reduceOnly: true)!.ErrorCode);
+
+    [Fact]
+    public void Leverage_at_the_hard_ceiling_of_20_passes() => Assert.Null(Check(leverage: 20));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Leverage_above_20_is_refused_naming_the_leverage_and_the_ceiling(bool reduceOnly)
+    {
+        var refusal = Check(leverage: 21, reduceOnly: reduceOnly);
+
+        Assert.Equal(ErrorCodes.RiskLimit, refusal!.ErrorCode);
+        Assert.Contains("leverage 21x", refusal.Reason, StringComparison.Ordinal);
+        Assert.Contains("ceiling of 20x", refusal.Reason, StringComparison.Ordinal);
+    }
 }

@@ -96,6 +96,24 @@ public sealed class OrderPathTests
         Assert.Null(await host.Get<OrderLedger>().GetAsync(approval.ClientOrderId));
     }
 
+    [Fact]
+    public async Task An_approval_above_20x_leverage_is_refused_with_E_RISK_LIMIT_and_never_sent()
+    {
+        await using var host = await StartWithPriceAsync();
+        var approval = OrderBuilders.Approved(host.Clock.GetUtcNow(), entry: 416.15m, stopLoss: 414.50m, takeProfit: 418m, leverage: 25);
+
+        await host.PublishAsync(approval);
+
+        var rejected = Assert.Single(await host.PublishedAsync<OrderRejected>());
+        Assert.Equal(approval.ClientOrderId, rejected.ClientOrderId);
+        Assert.Equal(ErrorCodes.RiskLimit, rejected.ErrorCode);
+        Assert.Contains("25x", rejected.Reason, StringComparison.Ordinal);
+        Assert.True(rejected.RefusedBeforeExchange);
+        Assert.Equal(0, host.Paper.PlaceOrderCalls);
+        Assert.Empty(host.Paper.AllOrders());
+        Assert.Null(await host.Get<OrderLedger>().GetAsync(approval.ClientOrderId));
+    }
+
     [Theory]
     [InlineData("XBTUSDTM")]
     [InlineData("BTC/USDT")]
@@ -251,6 +269,66 @@ public sealed class OrderPathTests
         Assert.Single(await second.PublishedAsync<DuplicateOrderBlocked>());
         Assert.Equal(1, paper.PlaceOrderCalls);
         Assert.Single(paper.AllOrders(), o => o.ClientOid == approval.ClientOrderId);
+    }
+
+    [Fact]
+    public async Task An_intent_left_reserved_at_restart_is_cancelled_and_never_sent()
+    {
+        var settings = TestHosts.SqliteSettings();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Eth[0].OpenTime.AddMinutes(1));
+        var paper = new CypherScoping.Exchange.Paper.PaperExchange(new CypherScoping.Exchange.Paper.PaperExchangeOptions(), clock);
+        paper.OnCandle("ETHUSDTM", Eth[0]);
+        var approval = OrderBuilders.Approved(clock.GetUtcNow(), entry: 416.15m, stopLoss: 414.50m, takeProfit: 418m, ttl: TimeSpan.FromHours(1));
+        await using (var first = await ExecutorHost.StartAsync(settings, clock, paper))
+        {
+            // The process died after recording the intent, before marking it sent or calling the exchange.
+            await LedgerSeed.LeaveAsync(first.Get<OrderLedger>(), approval, IntentStatus.Reserved, clock.GetUtcNow());
+        }
+
+        await using var second = await ExecutorHost.StartAsync(settings, clock, paper);
+
+        Assert.Equal(0, paper.PlaceOrderCalls); // startup reconciliation is over once StartAsync returns
+        var rejected = Assert.Single(await second.PublishedAsync<OrderRejected>());
+        Assert.Equal(approval.ClientOrderId, rejected.ClientOrderId);
+        Assert.Equal(ErrorCodes.OrderStateUnknown, rejected.ErrorCode);
+        Assert.True(rejected.RefusedBeforeExchange);
+        Assert.Equal(IntentStatus.Cancelled, (await second.Get<OrderLedger>().GetAsync(approval.ClientOrderId))!.Status);
+
+        await second.PublishAsync(approval); // the broker redelivers the approval the dead process never acknowledged
+        Assert.Single(await second.PublishedAsync<DuplicateOrderBlocked>());
+        Assert.Equal(0, paper.PlaceOrderCalls);
+        Assert.Empty(paper.AllOrders());
+        Assert.Empty(await second.PublishedAsync<OrderPlaced>(1, timeoutSeconds: 1));
+    }
+
+    [Theory]
+    [InlineData(IntentStatus.Sent)]
+    [InlineData(IntentStatus.Unknown)]
+    public async Task An_in_flight_intent_the_exchange_does_not_have_is_cancelled_at_restart_and_not_resent(string status)
+    {
+        var settings = TestHosts.SqliteSettings();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Eth[0].OpenTime.AddMinutes(1));
+        var paper = new CypherScoping.Exchange.Paper.PaperExchange(new CypherScoping.Exchange.Paper.PaperExchangeOptions(), clock);
+        paper.OnCandle("ETHUSDTM", Eth[0]);
+        var approval = OrderBuilders.Approved(clock.GetUtcNow(), entry: 416.15m, stopLoss: 414.50m, takeProfit: 418m, ttl: TimeSpan.FromHours(1));
+        await using (var first = await ExecutorHost.StartAsync(settings, clock, paper))
+        {
+            // Marked in flight, but the POST never reached the exchange (or the exchange dropped it).
+            await LedgerSeed.LeaveAsync(first.Get<OrderLedger>(), approval, status, clock.GetUtcNow());
+        }
+
+        await using var second = await ExecutorHost.StartAsync(settings, clock, paper);
+
+        Assert.Equal(0, paper.PlaceOrderCalls); // startup reconciliation is over once StartAsync returns
+        var rejected = Assert.Single(await second.PublishedAsync<OrderRejected>());
+        Assert.Equal(approval.ClientOrderId, rejected.ClientOrderId);
+        Assert.Equal(ErrorCodes.OrderStateUnknown, rejected.ErrorCode);
+        Assert.False(rejected.RefusedBeforeExchange);
+        var intent = await second.Get<OrderLedger>().GetAsync(approval.ClientOrderId);
+        Assert.Equal(IntentStatus.Cancelled, intent!.Status);
+        Assert.Null(intent.ExchangeOrderId);
+        Assert.Empty(paper.AllOrders());
+        Assert.Empty(await second.PublishedAsync<OrderPlaced>(1, timeoutSeconds: 1));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using CypherScoping.Contracts;
 using CypherScoping.Contracts.Risk;
 using CypherScoping.Domain;
+using CypherScoping.Hosting;
 
 namespace CypherScoping.Executor.Domain;
 
@@ -18,7 +19,7 @@ public sealed record TradingStateView(TradingState State, DateTimeOffset? Paused
 public sealed record Refusal(string ErrorCode, string Reason);
 
 /// <summary>
-/// The checks an approval must pass before anything is recorded or sent (architecture §5: invariants 1, 3 and 6,
+/// The checks an approval must pass before anything is recorded or sent (architecture §5: invariants 1, 3, 5 and 6,
 /// and §9: Halted/Paused deny entries, exits always pass). Pure: no I/O.
 /// </summary>
 public static class OrderGate
@@ -59,6 +60,13 @@ public static class OrderGate
         if (approval.Size <= 0 || approval.Leverage < 1 || !ClientOrderIds.IsValid(approval.ClientOrderId))
         {
             return new Refusal(ErrorCodes.BadMessage, "approval has a non-positive size, leverage below 1 or an invalid client order id");
+        }
+
+        if (approval.Leverage > Settings.HardMaxLeverage)
+        {
+            // Invariant 5: Risk caps leverage at the same ceiling, so this approval is wrong whoever sent it; exits too
+            // (an exit sent at that leverage would still breach it; flatten stays available as the way out).
+            return new Refusal(ErrorCodes.RiskLimit, $"leverage {approval.Leverage}x exceeds the hard ceiling of {Settings.HardMaxLeverage}x");
         }
 
         return null;
