@@ -131,7 +131,7 @@ public sealed class RiskHost : IAsyncDisposable
 }
 
 /// <summary>Consumer behaviour, run on SQLite and on PostgreSQL (subclasses).</summary>
-public abstract class RiskConsumerTests
+public abstract partial class RiskConsumerTests
 {
     protected FakeTimeProvider Clock { get; } = new(SignalBuilders.Epoch);
 
