@@ -16,6 +16,12 @@ public sealed class AuditOptions
     /// <summary>Messages each audit endpoint handles at once (they wait for the batch commit, so this feeds the batches).</summary>
     public int ConcurrentMessageLimit { get; set; } = 128;
 
+    /// <summary>
+    /// How long the writer waits for an unreachable database (retrying the same batch, messages unacknowledged)
+    /// before failing the batch back to the bus. Longer than a database restart, so an outage loses nothing.
+    /// </summary>
+    public int DatabaseOutageSeconds { get; set; } = 300;
+
     public bool HealthReportEnabled { get; set; } = true;
 
     /// <summary>UTC time of day (HH:mm) when the daily strategy health report is published.</summary>
@@ -40,6 +46,11 @@ public sealed class AuditOptions
         if (BatchSize is < 1 or > 50_000)
         {
             errors.Add($"Audit:BatchSize={BatchSize}: must be between 1 and 50000");
+        }
+
+        if (DatabaseOutageSeconds is < 0 or > 3600)
+        {
+            errors.Add($"Audit:DatabaseOutageSeconds={DatabaseOutageSeconds}: must be between 0 and 3600");
         }
 
         if (ConcurrentMessageLimit is < 1 or > 10_000)

@@ -13,7 +13,6 @@ public static class ErrorCodes
     public const string TradingReducing = "E_TRADING_REDUCING";
     public const string DailyTradeLimit = "E_DAILY_TRADE_LIMIT";
     public const string ExposureLimit = "E_EXPOSURE_LIMIT";
-    public const string RiskLimit = "E_RISK_LIMIT";
     public const string SizeBelowMin = "E_SIZE_BELOW_MIN";
     public const string LeverageLimit = "E_LEVERAGE_LIMIT";
     public const string SignalExpired = "E_SIGNAL_EXPIRED";

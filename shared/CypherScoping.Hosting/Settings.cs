@@ -1,4 +1,5 @@
 using System.Globalization;
+using CypherScoping.Domain;
 
 namespace CypherScoping.Hosting;
 
@@ -33,7 +34,7 @@ public sealed record SettingDefinition(
 /// </summary>
 public static class Settings
 {
-    public const decimal HardMaxLeverage = 20m;
+    public const decimal HardMaxLeverage = HardLimits.MaxLeverage;
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [

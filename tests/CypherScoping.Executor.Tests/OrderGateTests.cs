@@ -61,7 +61,7 @@ public sealed class OrderGateTests
     {
         var refusal = Check(leverage: 21, reduceOnly: reduceOnly);
 
-        Assert.Equal(ErrorCodes.RiskLimit, refusal!.ErrorCode);
+        Assert.Equal(ErrorCodes.LeverageLimit, refusal!.ErrorCode);
         Assert.Contains("leverage 21x", refusal.Reason, StringComparison.Ordinal);
         Assert.Contains("ceiling of 20x", refusal.Reason, StringComparison.Ordinal);
     }

@@ -97,7 +97,7 @@ public sealed class OrderPathTests
     }
 
     [Fact]
-    public async Task An_approval_above_20x_leverage_is_refused_with_E_RISK_LIMIT_and_never_sent()
+    public async Task An_approval_above_20x_leverage_is_refused_with_E_LEVERAGE_LIMIT_and_never_sent()
     {
         await using var host = await StartWithPriceAsync();
         var approval = OrderBuilders.Approved(host.Clock.GetUtcNow(), entry: 416.15m, stopLoss: 414.50m, takeProfit: 418m, leverage: 25);
@@ -106,7 +106,7 @@ public sealed class OrderPathTests
 
         var rejected = Assert.Single(await host.PublishedAsync<OrderRejected>());
         Assert.Equal(approval.ClientOrderId, rejected.ClientOrderId);
-        Assert.Equal(ErrorCodes.RiskLimit, rejected.ErrorCode);
+        Assert.Equal(ErrorCodes.LeverageLimit, rejected.ErrorCode);
         Assert.Contains("25x", rejected.Reason, StringComparison.Ordinal);
         Assert.True(rejected.RefusedBeforeExchange);
         Assert.Equal(0, host.Paper.PlaceOrderCalls);

@@ -14,6 +14,9 @@ namespace CypherScoping.Auditor.Workers;
 /// BatchSize), chains and commits it in one transaction, appends the JSONL mirror lines, and only then completes the
 /// submissions — so a message is acknowledged only after its row is committed (a crash before commit loses nothing:
 /// the broker redelivers) and its line is in the mirror. The mirror resumes from the trail after a crash.
+/// An unreachable database is waited out (Audit:DatabaseOutageSeconds), retrying the same batch: appends are keyed by
+/// message id, so a retry after a commit whose answer was lost adds nothing. Only then does the batch fail back to
+/// the bus, whose few quick retries alone would send every message of a database restart to the error queue.
 /// </summary>
 public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
 {
@@ -22,6 +25,7 @@ public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly int _batchSize;
     private readonly string _logPath;
+    private readonly TimeSpan _outageTolerance;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _startLock = new();
@@ -37,6 +41,7 @@ public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _batchSize = options.BatchSize;
         _logPath = Path.GetFullPath(options.LogPath);
+        _outageTolerance = TimeSpan.FromSeconds(options.DatabaseOutageSeconds);
     }
 
     public string LogPath => _logPath;
@@ -114,13 +119,13 @@ public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
 
             try
             {
-                await WriteAsync(batch, stop).ConfigureAwait(false);
+                await WriteThroughOutagesAsync(batch, stop).ConfigureAwait(false);
                 foreach (var p in batch)
                 {
                     p.Done.TrySetResult();
                 }
             }
-            catch (Exception ex) when (batch.Count > 1 && ex is not OperationCanceledException)
+            catch (Exception ex) when (batch.Count > 1 && ex is not OperationCanceledException && !IsUnreachable(ex))
             {
                 // Isolate a poison draft: write one by one, so only the bad one fails (and is retried / faulted).
                 LogBatchFailed(_logger, batch.Count, ex.GetType().Name, ex.Message);
@@ -146,6 +151,49 @@ public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Write the batch, waiting out an unreachable database with growing pauses up to the outage tolerance. Wall-clock
+    /// time on purpose: this waits for a server, not for market time (a paper run's virtual clock stands still).
+    /// </summary>
+    private async Task WriteThroughOutagesAsync(List<Pending> batch, CancellationToken stop)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(250);
+        var outage = false;
+        while (true)
+        {
+            try
+            {
+                await WriteAsync(batch, stop).ConfigureAwait(false);
+                if (outage)
+                {
+                    LogDatabaseBack(_logger, batch.Count, waited.Elapsed.TotalSeconds);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (IsUnreachable(ex) && waited.Elapsed < _outageTolerance && !stop.IsCancellationRequested)
+            {
+                if (!outage)
+                {
+                    LogDatabaseUnreachable(_logger, batch.Count, _outageTolerance.TotalSeconds, ex.Message);
+                    outage = true;
+                }
+
+                await Task.Delay(pause, stop).ConfigureAwait(false);
+                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 5000));
+            }
+        }
+    }
+
+    /// <summary>The database could not be reached or dropped the connection (not a bad row, which fails at once).</summary>
+    internal static bool IsUnreachable(Exception ex) => ex switch
+    {
+        System.Data.Common.DbException db when db.IsTransient => true,
+        IOException or System.Net.Sockets.SocketException or TimeoutException => true,
+        _ => ex.InnerException is { } inner && IsUnreachable(inner),
+    };
 
     private async Task WriteAsync(List<Pending> batch, CancellationToken stop)
     {
@@ -257,6 +305,12 @@ public sealed partial class AuditWriter : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit mirror {Path} ends at seq {FileSeq} but the trail continues at {TrailSeq}: the file belongs to another trail; appending after it")]
     private static partial void LogMirrorAhead(ILogger logger, string path, long fileSeq, long trailSeq);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit database unreachable ({Error}): holding {Count} events unacknowledged and retrying for up to {ToleranceSeconds} s")]
+    private static partial void LogDatabaseUnreachable(ILogger logger, int count, double toleranceSeconds, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit database reachable again after {Seconds:F1} s; {Count} held events committed")]
+    private static partial void LogDatabaseBack(ILogger logger, int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit mirror {Path} could not be written ({Error}); rows are committed, the mirror will catch up")]
     private static partial void LogMirrorFailed(ILogger logger, string path, string error);

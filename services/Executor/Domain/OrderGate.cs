@@ -1,7 +1,6 @@
 using CypherScoping.Contracts;
 using CypherScoping.Contracts.Risk;
 using CypherScoping.Domain;
-using CypherScoping.Hosting;
 
 namespace CypherScoping.Executor.Domain;
 
@@ -20,7 +19,7 @@ public sealed record Refusal(string ErrorCode, string Reason);
 
 /// <summary>
 /// The checks an approval must pass before anything is recorded or sent (architecture §5: invariants 1, 3, 5 and 6,
-/// and §9: Halted/Paused deny entries, exits always pass). Pure: no I/O.
+/// and §9: Halted/Paused deny entries but let exits through; nothing above the hard leverage ceiling passes). Pure: no I/O.
 /// </summary>
 public static class OrderGate
 {
@@ -62,11 +61,11 @@ public static class OrderGate
             return new Refusal(ErrorCodes.BadMessage, "approval has a non-positive size, leverage below 1 or an invalid client order id");
         }
 
-        if (approval.Leverage > Settings.HardMaxLeverage)
+        if (approval.Leverage > HardLimits.MaxLeverage)
         {
             // Invariant 5: Risk caps leverage at the same ceiling, so this approval is wrong whoever sent it; exits too
             // (an exit sent at that leverage would still breach it; flatten stays available as the way out).
-            return new Refusal(ErrorCodes.RiskLimit, $"leverage {approval.Leverage}x exceeds the hard ceiling of {Settings.HardMaxLeverage}x");
+            return new Refusal(ErrorCodes.LeverageLimit, $"leverage {approval.Leverage}x exceeds the hard ceiling of {HardLimits.MaxLeverage}x");
         }
 
         return null;

@@ -1,9 +1,11 @@
+using CypherScoping.Domain;
+
 namespace CypherScoping.Risk.Domain;
 
 /// <summary>The limits in force: the profile for the current ramp day, overridden by explicit configuration.</summary>
 public sealed record RiskLimits
 {
-    public const int HardMaxLeverage = 20;
+    public const int HardMaxLeverage = HardLimits.MaxLeverage;
 
     public required string Profile { get; init; }
     public required int RampDay { get; init; }
