@@ -50,7 +50,10 @@ public static partial class ServiceDefaults
         builder.Services.AddOptions<SymbolOptions>().Bind(builder.Configuration.GetSection(SymbolOptions.SectionName));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SymbolOptions>>().Value.CreatePolicy());
 
-        // First hosted service: refuse to start on bad configuration, listing every problem.
+        // Refuse to start on bad configuration, listing every problem: the first hosted service, checking as it is
+        // constructed, i.e. before any other hosted service is built (some bind options in their constructors, where a
+        // value the binder cannot convert would otherwise stop the host with that one problem) and before the
+        // services' own start-up validation.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, ConfigurationGuard>());
 
         Serilog.SerilogServiceCollectionExtensions.AddSerilog(builder.Services, (services, logger) => ConfigureSerilog(logger, builder.Configuration, serviceName));
@@ -116,10 +119,11 @@ public static partial class ServiceDefaults
 
     private sealed partial class ConfigurationGuard(IConfiguration configuration, ServiceIdentity identity, ILogger<ConfigurationGuard> logger) : IHostedLifecycleService
     {
+        private readonly ConfigReport _report = ConfigCheck.ThrowIfInvalid(configuration);
+
         public Task StartingAsync(CancellationToken cancellationToken)
         {
-            var report = ConfigCheck.ThrowIfInvalid(configuration);
-            foreach (var warning in report.Warnings)
+            foreach (var warning in _report.Warnings)
             {
                 LogWarning(logger, identity.Name, warning);
             }

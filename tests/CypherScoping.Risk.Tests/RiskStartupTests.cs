@@ -1,3 +1,4 @@
+using CypherScoping.Hosting;
 using System.Text.RegularExpressions;
 using CypherScoping.Risk.Domain;
 using CypherScoping.TestKit;
@@ -36,6 +37,22 @@ public sealed partial class RiskStartupTests
         {
             File.Delete(envFile);
         }
+    }
+
+    [Fact]
+    public async Task Every_configuration_problem_is_listed_at_once_even_one_the_binder_cannot_convert()
+    {
+        var settings = TestHosts.SqliteSettings();
+        settings["Risk:MaxLeverage"] = "25";
+        settings["Trading:Mode"] = "lve";
+        settings["Risk:MaxRiskPerTrade"] = "abc";
+        var failure = await StartFailureAsync(settings);
+
+        var invalid = Assert.IsType<InvalidConfigurationException>(failure);
+        Assert.StartsWith("E_INVALID_CONFIG", invalid.Message, StringComparison.Ordinal);
+        Assert.Contains(invalid.Problems, p => p.Contains("MAX_LEVERAGE", StringComparison.Ordinal));
+        Assert.Contains(invalid.Problems, p => p.Contains("TRADING_MODE", StringComparison.Ordinal));
+        Assert.Contains(invalid.Problems, p => p.Contains("MAX_RISK_PER_TRADE", StringComparison.Ordinal));
     }
 
     /// <summary>
