@@ -151,30 +151,7 @@ public static class LedgerSeed
 {
     public static async Task<OrderIntent> LeaveAsync(OrderLedger ledger, OrderApproved approval, string status, DateTimeOffset at)
     {
-        var symbol = SymbolLocks.KeyOf(approval.Symbol);
-        var intent = new OrderIntent
-        {
-            ClientOrderId = approval.ClientOrderId,
-            SignalId = approval.SignalId,
-            CorrelationId = approval.CorrelationId,
-            Purpose = approval.ReduceOnly ? IntentPurpose.Exit : IntentPurpose.Entry,
-            Symbol = symbol,
-            BaseAsset = SymbolCanonicalizer.BaseAssetOf(symbol) ?? approval.BaseAsset,
-            PositionSide = approval.PositionSide.ToString(),
-            Side = approval.Side.ToString(),
-            OrderType = approval.OrderType.ToString(),
-            Size = approval.Size,
-            LimitPrice = approval.LimitPrice,
-            EntryPrice = approval.EntryPrice,
-            StopLoss = approval.StopLoss,
-            TakeProfit = approval.TakeProfit,
-            Leverage = approval.Leverage,
-            ReduceOnly = approval.ReduceOnly,
-            RiskAmount = approval.RiskAmount,
-            Status = IntentStatus.Reserved,
-            CreatedAt = at,
-            UpdatedAt = at,
-        };
+        var intent = OrderExecutor.ToIntent(approval, SymbolLocks.KeyOf(approval.Symbol), at);
         if (!await ledger.TryReserveAsync(intent))
         {
             throw new InvalidOperationException($"intent {approval.ClientOrderId} already in the ledger");

@@ -385,7 +385,8 @@ public sealed partial class OrderExecutor(
         TakeProfitPrice = intent.ReduceOnly || intent.TakeProfit <= 0 ? null : intent.TakeProfit,
     };
 
-    private static OrderIntent ToIntent(OrderApproved a, string symbol, DateTimeOffset now) => new()
+    /// <summary>The ledger entry an approval becomes (status Reserved), recorded before anything is sent.</summary>
+    public static OrderIntent ToIntent(OrderApproved a, string symbol, DateTimeOffset now) => new()
     {
         ClientOrderId = a.ClientOrderId,
         SignalId = a.SignalId,
