@@ -36,6 +36,12 @@ public static class Settings
 {
     public const decimal HardMaxLeverage = HardLimits.MaxLeverage;
 
+    /// <summary>
+    /// What an unset risk limit shows as effective: Risk takes it from the active risk profile (RISK_PROFILE and the
+    /// ramp day), so no single number would be true for every phase.
+    /// </summary>
+    public const string FromProfile = "(the risk profile's value)";
+
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         new("TRADING_MODE", "Trading:Mode", SettingKind.Choice, "paper | live", "paper", Choices: ["paper", "live"]),
@@ -56,15 +62,15 @@ public static class Settings
         new("IDEMPOTENCY_STORE_PATH", "Database:SqlitePaths:executor", SettingKind.Path, "embedded order ledger for one-process runs"),
         new("LOG_LEVEL", "Logging:Level", SettingKind.Choice, "log level", "info", Choices: ["verbose", "trace", "debug", "info", "information", "warn", "warning", "error", "fatal"]),
         new("RISK_PROFILE", "Risk:Profile", SettingKind.Choice, "phase profile", Choices: ["paper", "live-conservative", "live-moderate", "live-normal"]),
-        new("MAX_EXPOSURE_RATIO", "Risk:MaxExposureRatio", SettingKind.Decimal, "initial margin of open positions ÷ equity", "0.8", 0.0001m, 10m),
-        new("MAX_RISK_PER_TRADE", "Risk:MaxRiskPerTrade", SettingKind.Decimal, "loss at the stop ÷ equity", "0.02", 0.0001m, 0.5m),
+        new("MAX_EXPOSURE_RATIO", "Risk:MaxExposureRatio", SettingKind.Decimal, "initial margin of open positions ÷ equity", FromProfile, 0.0001m, 10m),
+        new("MAX_RISK_PER_TRADE", "Risk:MaxRiskPerTrade", SettingKind.Decimal, "loss at the stop ÷ equity", FromProfile, 0.0001m, 0.5m),
         new("MIN_POSITION_SIZE", "Risk:MinPositionSize", SettingKind.Decimal, "minimum size in base units", "0.01", 0m, 1_000_000_000m),
-        new("CIRCUIT_BREAKER_THRESHOLD", "Risk:CircuitBreakerThreshold", SettingKind.Decimal, "drawdown that halts trading", "0.15", 0.001m, 1m),
+        new("CIRCUIT_BREAKER_THRESHOLD", "Risk:CircuitBreakerThreshold", SettingKind.Decimal, "drawdown that halts trading", FromProfile, 0.001m, 1m),
         new("CIRCUIT_BREAKER_COOLDOWN", "Risk:CircuitBreakerCooldownSeconds", SettingKind.Int, "pause after consecutive losses (s)", "3600", 1, 604_800),
         new("MAX_DRAWDOWN_PERCENT", "Risk:MaxDrawdownPercent", SettingKind.Decimal, "drawdown (%) that raises a warning", "10", 0.1m, 100m),
         new("REQUIRE_MANUAL_APPROVAL", "Risk:RequireManualApproval", SettingKind.Bool, "human approval for every trade", "false"),
-        new("MAX_DAILY_TRADES", "Risk:MaxDailyTrades", SettingKind.Int, "trades per UTC day (empty = unlimited)", null, 0, 1_000_000),
-        new("MAX_LEVERAGE", "Risk:MaxLeverage", SettingKind.Int, "leverage ceiling (hard limit 20)", "5", 1, HardMaxLeverage),
+        new("MAX_DAILY_TRADES", "Risk:MaxDailyTrades", SettingKind.Int, "trades per UTC day", FromProfile, 0, 1_000_000),
+        new("MAX_LEVERAGE", "Risk:MaxLeverage", SettingKind.Int, "leverage ceiling (hard limit 20)", FromProfile, 1, HardMaxLeverage),
         new("RISK_APPROVAL_TTL_SECONDS", "Risk:ApprovalTtlSeconds", SettingKind.Int, "seconds a manual approval stays open", "120", 1, 86_400),
         new("RISK_APPROVAL_PRICE_BAND_PERCENT", "Risk:ApprovalPriceBandPercent", SettingKind.Decimal, "allowed price move (%) between approval request and decision", "0.5", 0.001m, 50m),
         new("RISK_APPROVAL_NOTIONAL_THRESHOLD", "Risk:ApprovalNotionalThreshold", SettingKind.Decimal, "notional (USDT) above which 'above threshold' profiles ask for approval", "1000", 0m, 1_000_000_000m),

@@ -14,6 +14,19 @@ public class ConfigCheckTests
         return ConfigCheck.Validate(config);
     }
 
+    [Theory]
+    [InlineData("MAX_LEVERAGE")]
+    [InlineData("MAX_EXPOSURE_RATIO")]
+    [InlineData("MAX_RISK_PER_TRADE")]
+    [InlineData("CIRCUIT_BREAKER_THRESHOLD")]
+    [InlineData("MAX_DAILY_TRADES")]
+    public void An_unset_risk_limit_shows_as_the_profiles_value_not_a_number_that_may_be_wrong(string key)
+    {
+        // Risk resolves these from the active profile (live-moderate allows 10x, for one): a fixed default would lie.
+        Assert.Equal(Settings.FromProfile, Check("TRADING_MODE=paper\n").Effective[key]);
+        Assert.Equal("7", Check($"{key}=7\n").Effective[key]);
+    }
+
     [Fact]
     public void Every_problem_is_reported_in_one_error()
     {
