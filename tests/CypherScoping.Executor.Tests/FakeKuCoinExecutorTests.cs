@@ -25,6 +25,23 @@ public sealed class FakeKuCoinExecutorTests
         return (fake, await StartOnAsync(fake, settings ?? TestHosts.SqliteSettings()));
     }
 
+    /// <summary>
+    /// An Executor that died leaving an ETH entry's intent in <paramref name="status"/> (nothing sent to KuCoin), and the
+    /// Executor that starts after it on the same ledger and the same fake.
+    /// </summary>
+    private static async Task<(FakeKuCoinServer Fake, ExecutorHost Restarted, OrderApproved Approval)> RestartWithIntentLeftAsync(string status)
+    {
+        var settings = TestHosts.SqliteSettings();
+        var (fake, first) = await StartAsync(settings);
+        var approval = OrderBuilders.Approved(DateTimeOffset.UtcNow, entry: 2000m, stopLoss: 1950m, takeProfit: 2100m, ttl: TimeSpan.FromHours(1));
+        await using (first)
+        {
+            await LedgerSeed.LeaveAsync(first.Get<OrderLedger>(), approval, status, DateTimeOffset.UtcNow);
+        }
+
+        return (fake, await StartOnAsync(fake, settings), approval);
+    }
+
     /// <summary>An Executor in live mode against an existing fake (a restart keeps the exchange's state).</summary>
     private static async Task<ExecutorHost> StartOnAsync(FakeKuCoinServer fake, Dictionary<string, string?> settings)
     {
@@ -125,15 +142,7 @@ public sealed class FakeKuCoinExecutorTests
             Assert.Equal(IntentStatus.Sent, (await first.Get<OrderLedger>().GetAsync(approval.ClientOrderId))!.Status);
         }
 
-        var all = new Dictionary<string, string?>(settings);
-        foreach (var (k, v) in fake.ClientSettings())
-        {
-            all[k] = v;
-        }
-
-        all["Trading:Mode"] = "live";
-        all["Executor:FillPollDelayMs"] = "50";
-        await using var second = await ExecutorHost.StartAsync(all, registeredExchange: true);
+        await using var second = await StartOnAsync(fake, settings);
         Assert.Single(await second.PublishedAsync<OrderPlaced>());
         Assert.Equal(IntentStatus.Filled, (await second.Get<OrderLedger>().GetAsync(approval.ClientOrderId))!.Status);
         Assert.Empty(await second.PublishedAsync<ReconciliationMismatchDetected>(1, timeoutSeconds: 1));
@@ -147,17 +156,10 @@ public sealed class FakeKuCoinExecutorTests
     [Fact]
     public async Task An_intent_left_reserved_is_cancelled_by_startup_reconciliation_and_never_posted()
     {
-        var settings = TestHosts.SqliteSettings();
-        var (fake, first) = await StartAsync(settings);
+        // The process died after recording the intent, before marking it sent or calling KuCoin.
+        var (fake, second, approval) = await RestartWithIntentLeftAsync(IntentStatus.Reserved);
         await using var _ = fake;
-        var approval = OrderBuilders.Approved(DateTimeOffset.UtcNow, entry: 2000m, stopLoss: 1950m, takeProfit: 2100m, ttl: TimeSpan.FromHours(1));
-        await using (first)
-        {
-            // The process died after recording the intent, before marking it sent or calling KuCoin.
-            await LedgerSeed.LeaveAsync(first.Get<OrderLedger>(), approval, IntentStatus.Reserved, DateTimeOffset.UtcNow);
-        }
-
-        await using var second = await StartOnAsync(fake, settings);
+        await using var __ = second;
 
         Assert.Equal(0, OrderPosts(fake)); // startup reconciliation is over once StartAsync returns
         var rejected = Assert.Single(await second.PublishedAsync<OrderRejected>());
@@ -180,17 +182,10 @@ public sealed class FakeKuCoinExecutorTests
     [InlineData(IntentStatus.Unknown)]
     public async Task An_in_flight_intent_kucoin_does_not_have_is_cancelled_at_restart_and_not_reposted(string status)
     {
-        var settings = TestHosts.SqliteSettings();
-        var (fake, first) = await StartAsync(settings);
+        // Marked in flight, but the POST never reached KuCoin.
+        var (fake, second, approval) = await RestartWithIntentLeftAsync(status);
         await using var _ = fake;
-        var approval = OrderBuilders.Approved(DateTimeOffset.UtcNow, entry: 2000m, stopLoss: 1950m, takeProfit: 2100m, ttl: TimeSpan.FromHours(1));
-        await using (first)
-        {
-            // Marked in flight, but the POST never reached KuCoin.
-            await LedgerSeed.LeaveAsync(first.Get<OrderLedger>(), approval, status, DateTimeOffset.UtcNow);
-        }
-
-        await using var second = await StartOnAsync(fake, settings);
+        await using var __ = second;
 
         Assert.Equal(0, OrderPosts(fake)); // startup reconciliation is over once StartAsync returns
         var rejected = Assert.Single(await second.PublishedAsync<OrderRejected>());

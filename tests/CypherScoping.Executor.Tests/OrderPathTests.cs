@@ -237,14 +237,32 @@ public sealed class OrderPathTests
         Assert.Equal(9999.767161m, (await host.PublishedAsync<AccountSnapshot>())[^1].Equity);
     }
 
+    /// <summary>A paper exchange at ETH's first candle, its clock a minute in, and an entry approved at that time.</summary>
+    private static (Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock, CypherScoping.Exchange.Paper.PaperExchange Paper, OrderApproved Approval) EthEntryScene()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Eth[0].OpenTime.AddMinutes(1));
+        var paper = new CypherScoping.Exchange.Paper.PaperExchange(new CypherScoping.Exchange.Paper.PaperExchangeOptions(), clock);
+        paper.OnCandle("ETHUSDTM", Eth[0]);
+        return (clock, paper, OrderBuilders.Approved(clock.GetUtcNow(), entry: 416.15m, stopLoss: 414.50m, takeProfit: 418m, ttl: TimeSpan.FromHours(1)));
+    }
+
+    /// <summary>An Executor that died leaving the approval's intent in <paramref name="status"/>, then the one that starts after it.</summary>
+    private static async Task<ExecutorHost> RestartWithIntentLeftAsync(
+        Dictionary<string, string?> settings, Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, CypherScoping.Exchange.Paper.PaperExchange paper, OrderApproved approval, string status)
+    {
+        await using (var first = await ExecutorHost.StartAsync(settings, clock, paper))
+        {
+            await LedgerSeed.LeaveAsync(first.Get<OrderLedger>(), approval, status, clock.GetUtcNow());
+        }
+
+        return await ExecutorHost.StartAsync(settings, clock, paper);
+    }
+
     [Fact]
     public async Task Crash_between_exchange_accept_and_ledger_record_is_adopted_on_restart_without_a_duplicate()
     {
         var settings = TestHosts.SqliteSettings();
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Eth[0].OpenTime.AddMinutes(1));
-        var paper = new CypherScoping.Exchange.Paper.PaperExchange(new CypherScoping.Exchange.Paper.PaperExchangeOptions(), clock);
-        paper.OnCandle("ETHUSDTM", Eth[0]);
-        var approval = OrderBuilders.Approved(clock.GetUtcNow(), entry: 416.15m, stopLoss: 414.50m, takeProfit: 418m, ttl: TimeSpan.FromHours(1));
+        var (clock, paper, approval) = EthEntryScene();
 
         await using (var first = await ExecutorHost.StartAsync(settings, clock, paper))
         {
@@ -275,17 +293,9 @@ public sealed class OrderPathTests
     public async Task An_intent_left_reserved_at_restart_is_cancelled_and_never_sent()
     {
         var settings = TestHosts.SqliteSettings();
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Eth[0].OpenTime.AddMinutes(1));
-        var paper = new CypherScoping.Exchange.Paper.PaperExchange(new CypherScoping.Exchange.Paper.PaperExchangeOptions(), clock);
-        paper.OnCandle("ETHUSDTM", Eth[0]);
-        var approval = OrderBuilders.Approved(clock.GetUtcNow(), entry: 416.15m, stopLoss: 414.50m, takeProfit: 418m, ttl: TimeSpan.FromHours(1));
-        await using (var first = await ExecutorHost.StartAsync(settings, clock, paper))
-        {
-            // The process died after recording the intent, before marking it sent or calling the exchange.
-            await LedgerSeed.LeaveAsync(first.Get<OrderLedger>(), approval, IntentStatus.Reserved, clock.GetUtcNow());
-        }
-
-        await using var second = await ExecutorHost.StartAsync(settings, clock, paper);
+        var (clock, paper, approval) = EthEntryScene();
+        // The process died after recording the intent, before marking it sent or calling the exchange.
+        await using var second = await RestartWithIntentLeftAsync(settings, clock, paper, approval, IntentStatus.Reserved);
 
         Assert.Equal(0, paper.PlaceOrderCalls); // startup reconciliation is over once StartAsync returns
         var rejected = Assert.Single(await second.PublishedAsync<OrderRejected>());
@@ -307,17 +317,9 @@ public sealed class OrderPathTests
     public async Task An_in_flight_intent_the_exchange_does_not_have_is_cancelled_at_restart_and_not_resent(string status)
     {
         var settings = TestHosts.SqliteSettings();
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Eth[0].OpenTime.AddMinutes(1));
-        var paper = new CypherScoping.Exchange.Paper.PaperExchange(new CypherScoping.Exchange.Paper.PaperExchangeOptions(), clock);
-        paper.OnCandle("ETHUSDTM", Eth[0]);
-        var approval = OrderBuilders.Approved(clock.GetUtcNow(), entry: 416.15m, stopLoss: 414.50m, takeProfit: 418m, ttl: TimeSpan.FromHours(1));
-        await using (var first = await ExecutorHost.StartAsync(settings, clock, paper))
-        {
-            // Marked in flight, but the POST never reached the exchange (or the exchange dropped it).
-            await LedgerSeed.LeaveAsync(first.Get<OrderLedger>(), approval, status, clock.GetUtcNow());
-        }
-
-        await using var second = await ExecutorHost.StartAsync(settings, clock, paper);
+        var (clock, paper, approval) = EthEntryScene();
+        // Marked in flight, but the POST never reached the exchange (or the exchange dropped it).
+        await using var second = await RestartWithIntentLeftAsync(settings, clock, paper, approval, status);
 
         Assert.Equal(0, paper.PlaceOrderCalls); // startup reconciliation is over once StartAsync returns
         var rejected = Assert.Single(await second.PublishedAsync<OrderRejected>());
