@@ -26,7 +26,7 @@ public sealed class AuditFaultConsumer<T>(AuditWriter writer) : IConsumer<Fault<
             fault.FaultedMessageId,
             fault.Timestamp,
             fault.Message,
-            (fault.Exceptions ?? []).Select(e => (e?.ExceptionType ?? "Exception", e?.Message ?? string.Empty)).ToList(),
+            AuditFaults.Exceptions(fault.Exceptions),
             context.Headers.Get<string>(AuditHeaders.Service),
             messageId);
         await writer.SubmitAsync(draft.Prepared(), context.CancellationToken);
@@ -50,7 +50,7 @@ public sealed class AuditReceiveFaultConsumer(AuditWriter writer) : IConsumer<Re
             fault.FaultedMessageId,
             fault.Timestamp,
             null,
-            (fault.Exceptions ?? []).Select(e => (e?.ExceptionType ?? "Exception", e?.Message ?? string.Empty)).ToList(),
+            AuditFaults.Exceptions(fault.Exceptions),
             context.Headers.Get<string>(AuditHeaders.Service),
             context.MessageId ?? fault.FaultId,
             unreadable: true);
@@ -100,6 +100,10 @@ public static class AuditFaults
             bad ? ErrorCodes.BadMessage : null,
             AuditEventMapper.Redact(payload));
     }
+
+    /// <summary>MassTransit's exception details as (type, message) pairs.</summary>
+    public static IReadOnlyList<(string Type, string Message)> Exceptions(ExceptionInfo[]? exceptions) =>
+        (exceptions ?? []).Select(e => (e?.ExceptionType ?? "Exception", e?.Message ?? string.Empty)).ToList();
 
     /// <summary>The contract a faulted message claimed to be ("urn:message:Ns:Type" → "Type"), or "unreadable".</summary>
     public static string MessageTypeOf(string[]? messageTypes) =>
